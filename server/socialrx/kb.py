@@ -1,0 +1,155 @@
+"""The knowledge base: ontology, vocabularies and data files parsed into one quad store.
+
+Data files are TriG: every statement sits in a named graph whose IRI is the source that says it,
+so "which source says this?" is `GRAPH ?source { … }`. Ontology files are Turtle and go to the
+ontology graph. The KnowledgeBase is built once (in the app factory or a CLI command) and owned
+by its caller; nothing here is a module-level global.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from . import paths
+from .namespaces import GRAPH
+
+ONTOLOGY_GRAPH = str(GRAPH["ontology"])
+UNSOURCED_GRAPH = str(GRAPH["unsourced"])
+FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".nt": ox.RdfFormat.N_TRIPLES}
+
+
+class KBError(Exception):
+    """A knowledge-base file could not be read; str() is a one-line `file:line:col: message`."""
+
+    def __init__(self, path, message, line=None, column=None):
+        self.path, self.message, self.line, self.column = Path(path), message, line, column
+        where = f"{path}:{line}:{column}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass
+class FileLoad:
+    path: Path
+    triples: int
+    graphs: tuple[str, ...]
+    seconds: float
+
+
+@dataclass
+class LoadReport:
+    files: list[FileLoad] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def triples(self) -> int:
+        return sum(f.triples for f in self.files)
+
+    def lines(self, root: Path | None = None) -> list[str]:
+        """Return one human line per file plus a total, for `serve` and `validate`."""
+        out = []
+        for f in self.files:
+            name = f.path.relative_to(root) if root and f.path.is_relative_to(root) else f.path
+            out.append(f"{f.triples:7d} triples  {name}")
+        out.append(f"{self.triples:7d} triples in {len(self.files)} files, loaded in {self.seconds:.2f} s")
+        return out
+
+
+def kb_files(root: Path | None = None) -> list[Path]:
+    """List the files that make up the knowledge base, in load order."""
+    root = Path(root) if root else paths.kb_root()
+    found = sorted((root / "ontology").glob("*.ttl"))
+    found += sorted(p for p in (root / "data").rglob("*") if p.suffix in FORMATS)
+    return found
+
+
+def parse_file(path: Path) -> list[ox.Quad]:
+    """Parse one file into quads; Turtle files go to the ontology graph, default-graph data to 'unsourced'."""
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix)
+    if fmt is None:
+        raise KBError(path, f"unknown file type {path.suffix!r}; use one of {', '.join(FORMATS)}")
+    try:
+        with path.open("rb") as fh:
+            parsed = list(ox.parse(fh, format=fmt, base_iri=path.resolve().as_uri()))
+    except SyntaxError as e:
+        msg = str(e.msg if hasattr(e, "msg") else e)
+        raise KBError(path, _short(msg), e.lineno, e.offset) from None
+    except OSError as e:
+        raise KBError(path, f"cannot read: {e.strerror}") from None
+    fallback = ox.NamedNode(ONTOLOGY_GRAPH if path.parent.name == "ontology" else UNSOURCED_GRAPH)
+    quads = []
+    for q in parsed:
+        if isinstance(q, ox.Triple):
+            quads.append(ox.Quad(q.subject, q.predicate, q.object, fallback))
+        elif isinstance(q.graph_name, ox.DefaultGraph):
+            quads.append(ox.Quad(q.subject, q.predicate, q.object, fallback))
+        else:
+            quads.append(q)
+    return quads
+
+
+def _short(msg: str) -> str:
+    # pyoxigraph says "Parser error between line 3 column 11 and line 5 column 1: <reason>"
+    return msg.split(": ", 1)[1] if msg.startswith("Parser error") and ": " in msg else msg
+
+
+class KnowledgeBase:
+    """Owns the quad store that holds the ontology and the data."""
+
+    def __init__(self, store: ox.Store, report: LoadReport | None = None, root: Path | None = None):
+        self.store = store
+        self.report = report or LoadReport()
+        self.root = root
+
+    @classmethod
+    def load(cls, root: Path | None = None, files: list[Path] | None = None, store_path: Path | None = None) -> "KnowledgeBase":
+        """Parse every knowledge-base file into a fresh store (raises KBError on the first bad file).
+
+        With store_path, an on-disk store that already holds data is reused as it is.
+        """
+        root = Path(root) if root else paths.kb_root()
+        if store_path is not None:
+            store_path = Path(store_path)
+            reuse = store_path.exists() and any(store_path.iterdir())
+            store = ox.Store(str(store_path))
+            if reuse and len(store):
+                return cls(store, LoadReport(), root)
+        else:
+            store = ox.Store()
+        report = LoadReport()
+        started = time.perf_counter()
+        for path in files if files is not None else kb_files(root):
+            t0 = time.perf_counter()
+            quads = parse_file(path)
+            store.extend(quads)
+            graphs = tuple(sorted({q.graph_name.value for q in quads}))
+            report.files.append(FileLoad(Path(path), len(quads), graphs, time.perf_counter() - t0))
+        report.seconds = time.perf_counter() - started
+        if store_path is not None:
+            store.flush()
+        return cls(store, report, root)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def nquads(self) -> bytes:
+        """Serialise every quad as N-Quads."""
+        return self.store.dump(format=ox.RdfFormat.N_QUADS)
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs())
+
+    def union_graph(self) -> rdflib.Graph:
+        """Return the union of all graphs as an rdflib Graph (for pyshacl and serialisers)."""
+        g = rdflib.Graph()
+        data = self.store.dump(format=ox.RdfFormat.N_QUADS)
+        ds = rdflib.Dataset()
+        ds.parse(data=data, format="nquads")
+        for s, p, o, _ in ds.quads((None, None, None, None)):
+            g.add((s, p, o))
+        return g

@@ -1,0 +1,27 @@
+"""The Flask app factory: one knowledge base and one store per app, one blueprint per concern."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from ..kb import KnowledgeBase
+from ..settings import Settings
+
+
+def create_app(settings: Settings | dict | None = None, kb: KnowledgeBase | None = None, store=None) -> Flask:
+    """Build the app around a knowledge base (loaded here when not given) and its store."""
+    from ..store import open_store
+
+    settings = settings if isinstance(settings, Settings) else Settings(dict(settings or {}))
+    app = Flask(__name__)
+    app.config["SOCIALRX_SETTINGS"] = settings
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_kb * 1024
+    app.extensions["socialrx.kb"] = kb if kb is not None else KnowledgeBase.load(store_path=settings.store_path)
+    app.extensions["socialrx.store"] = store if store is not None else open_store(app.extensions["socialrx.kb"], settings)
+
+    from . import entities, errors, meta, queries, search, sparql
+
+    errors.register(app)
+    for module in (sparql, queries, search, meta, entities):
+        app.register_blueprint(module.bp)
+    return app

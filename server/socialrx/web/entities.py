@@ -1,0 +1,5 @@
+"""Blueprint: entities (to be filled in)."""
+
+from flask import Blueprint
+
+bp = Blueprint("entities", __name__)

@@ -1,0 +1,5 @@
+"""Blueprint: queries (to be filled in)."""
+
+from flask import Blueprint
+
+bp = Blueprint("queries", __name__)
