@@ -146,10 +146,5 @@ class KnowledgeBase:
 
     def union_graph(self) -> rdflib.Graph:
         """Return the union of all graphs as an rdflib Graph (for pyshacl and serialisers)."""
-        g = rdflib.Graph()
-        data = self.store.dump(format=ox.RdfFormat.N_QUADS)
-        ds = rdflib.Dataset()
-        ds.parse(data=data, format="nquads")
-        for s, p, o, _ in ds.quads((None, None, None, None)):
-            g.add((s, p, o))
-        return g
+        triples = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return rdflib.Graph().parse(data=triples.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")

@@ -1,0 +1,1 @@
+"""Subcommands of the `socialrx` CLI, one module each; see socialrx.cli.COMMANDS."""

@@ -1,0 +1,92 @@
+"""`socialrx serve`: load and validate the knowledge base, then serve the site with waitress."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..settings import DEFAULTS, SETTINGS
+
+
+def register(sub):
+    p = sub.add_parser("serve", help="load, validate and serve the site and SPARQL endpoint", description=__doc__)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=5000, help="port to listen on (default: 5000)")
+    p.add_argument("--store", type=Path, metavar="PATH", help="on-disk store folder; a restart reuses it instead of re-parsing")
+    p.add_argument("--endpoint", metavar="URL", help="use this remote SPARQL 1.1 endpoint instead of the embedded store")
+    p.add_argument("--endpoint-gsp", metavar="URL", help="the remote endpoint's Graph Store Protocol URL (to load the data into it)")
+    p.add_argument("--allow-invalid", action="store_true", help="serve even when the data does not conform to the shapes")
+    p.add_argument("--threads", type=int, default=8, help="waitress worker threads (default: 8)")
+    p.add_argument(
+        "--setting", "-s", action="append", default=[], metavar="NAME=VALUE",
+        help="override a setting (repeatable); see /-/settings: " + ", ".join(s.name for s in SETTINGS),
+    )
+    p.set_defaults(func=run)
+
+
+def parse_settings(pairs: list[str]) -> dict:
+    """Turn NAME=VALUE strings into typed settings; raise ValueError with the fix on bad input."""
+    values = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or name not in DEFAULTS:
+            raise ValueError(f"bad --setting {pair!r}: use NAME=VALUE with NAME one of {', '.join(DEFAULTS)}")
+        default = DEFAULTS[name]
+        try:
+            if isinstance(default, bool):
+                values[name] = raw.lower() in ("1", "true", "yes", "on")
+            elif isinstance(default, int):
+                values[name] = int(raw)
+            elif isinstance(default, tuple):
+                values[name] = tuple(x for x in raw.split(",") if x)
+            else:
+                values[name] = raw or None
+        except ValueError:
+            raise ValueError(f"bad --setting {pair!r}: {name} takes a whole number") from None
+    return values
+
+
+def run(args) -> int:
+    """Load, validate, build the app and serve it until interrupted."""
+    from ..kb import KBError, KnowledgeBase
+    from ..settings import Settings
+    from ..validate import shapes_graph, validate
+
+    try:
+        values = parse_settings(args.setting)
+    except ValueError as e:
+        print(e, file=sys.stderr)
+        return 2
+    for key, value in (("store_path", args.store), ("endpoint", args.endpoint), ("endpoint_gsp", args.endpoint_gsp)):
+        if value is not None:
+            values[key] = str(value)
+    values["allow_invalid"] = args.allow_invalid or values.get("allow_invalid", False)
+    settings = Settings(values)
+
+    try:
+        kb = KnowledgeBase.load(store_path=args.store)
+    except KBError as e:
+        print(f"{e}\nFix the file and start again.", file=sys.stderr)
+        return 2
+    if kb.report.files:
+        print("\n".join(kb.report.lines(kb.root)))
+    else:
+        print(f"Reusing the on-disk store at {args.store} ({len(kb)} quads)")
+    report = validate(kb, shapes_graph(kb.root))
+    print(report.text())
+    if not report.conforms and not settings.allow_invalid:
+        print("Refusing to serve data that does not conform; fix it or pass --allow-invalid.", file=sys.stderr)
+        return 1
+
+    from waitress import serve
+
+    from ..web import create_app
+
+    app = create_app(settings, kb=kb)
+    print(f"Serving on http://{args.host}:{args.port}/  (SPARQL at /sparql, settings at /-/settings; Ctrl-C stops)")
+    sys.stdout.flush()
+    try:
+        serve(app, host=args.host, port=args.port, threads=args.threads, ident="socialrx")
+    finally:
+        app.extensions["socialrx.store"].close()
+    return 0
