@@ -20,6 +20,8 @@ from .namespaces import GRAPH
 
 ONTOLOGY_GRAPH = str(GRAPH["ontology"])
 UNSOURCED_GRAPH = str(GRAPH["unsourced"])
+QUERIES_GRAPH = str(GRAPH["queries"])
+IMPORT_GRAPH_PREFIX = str(GRAPH["import/"])
 FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS, ".nt": ox.RdfFormat.N_TRIPLES}
 
 
@@ -93,6 +95,16 @@ def parse_file(path: Path) -> list[ox.Quad]:
     return quads
 
 
+def _bulk_load(store: ox.Store, path: Path) -> FileLoad:
+    """Load an imported dataset (possibly millions of quads) without holding it in a Python list."""
+    t0, before = time.perf_counter(), len(store)
+    try:
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as e:
+        raise KBError(path, _short(str(e.msg if hasattr(e, "msg") else e)), e.lineno, e.offset) from None
+    return FileLoad(Path(path), len(store) - before, (), time.perf_counter() - t0)
+
+
 def _short(msg: str) -> str:
     # pyoxigraph says "Parser error between line 3 column 11 and line 5 column 1: <reason>"
     return msg.split(": ", 1)[1] if msg.startswith("Parser error") and ": " in msg else msg
@@ -107,9 +119,17 @@ class KnowledgeBase:
         self.root = root
 
     @classmethod
-    def load(cls, root: Path | None = None, files: list[Path] | None = None, store_path: Path | None = None) -> "KnowledgeBase":
+    def load(
+        cls,
+        root: Path | None = None,
+        files: list[Path] | None = None,
+        store_path: Path | None = None,
+        imports: Path | None = None,
+    ) -> "KnowledgeBase":
         """Parse every knowledge-base file into a fresh store (raises KBError on the first bad file).
 
+        Without `files`, that is the ontology, the curated data, the query catalogue graph and the
+        imported datasets (`imports`, default <root>/imports). With `files`, exactly those files.
         With store_path, an on-disk store that already holds data is reused as it is.
         """
         root = Path(root) if root else paths.kb_root()
@@ -129,6 +149,15 @@ class KnowledgeBase:
             store.extend(quads)
             graphs = tuple(sorted({q.graph_name.value for q in quads}))
             report.files.append(FileLoad(Path(path), len(quads), graphs, time.perf_counter() - t0))
+        if files is None:
+            from .catalogue_graph import catalogue_quads_from_folder
+
+            t0 = time.perf_counter()
+            quads = catalogue_quads_from_folder(root / "queries")
+            store.extend(quads)
+            report.files.append(FileLoad(root / "queries", len(quads), (QUERIES_GRAPH,), time.perf_counter() - t0))
+            for path in sorted(Path(imports or root / "imports").glob("*.nq")):
+                report.files.append(_bulk_load(store, path))
         report.seconds = time.perf_counter() - started
         if store_path is not None:
             store.flush()
@@ -144,7 +173,14 @@ class KnowledgeBase:
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs())
 
-    def union_graph(self) -> rdflib.Graph:
-        """Return the union of all graphs as an rdflib Graph (for pyshacl and serialisers)."""
-        triples = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    def union_graph(self, curated_only: bool = False) -> rdflib.Graph:
+        """Return the union of the graphs as an rdflib Graph (for pyshacl and serialisers).
+
+        curated_only leaves out the imported datasets and the query catalogue, which the shapes
+        do not describe (importers check their own rows).
+        """
+        where = "GRAPH ?g { ?s ?p ?o }"
+        if curated_only:
+            where += f' FILTER(?g != <{QUERIES_GRAPH}> && !STRSTARTS(STR(?g), "{IMPORT_GRAPH_PREFIX}"))'
+        triples = self.store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}")
         return rdflib.Graph().parse(data=triples.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")

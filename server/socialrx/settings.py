@@ -16,6 +16,7 @@ SETTINGS = (
     Setting("endpoint", None, "URL of a remote SPARQL 1.1 endpoint to use instead of the embedded store (its Graph Store Protocol URL is derived or given with endpoint_gsp)"),
     Setting("endpoint_gsp", None, "URL of the remote endpoint's SPARQL 1.1 Graph Store Protocol service, used to load the knowledge base into it"),
     Setting("store_path", None, "Folder of an on-disk embedded store; a restart reuses it instead of re-parsing the Turtle"),
+    Setting("imports_path", None, "Folder of imported datasets (N-Quads written by `socialrx import` and `socialrx enrich`); default: imports/ beside data/"),
     Setting("page_size", 50, "Rows per page on index pages and incoming-link lists"),
     Setting("allow_invalid", False, "Serve even when the data does not conform to the SHACL shapes"),
 )

@@ -88,7 +88,7 @@ def shapes_graph(root: Path | None = None) -> rdflib.Graph:
 
 def validate(kb: KnowledgeBase, shapes: rdflib.Graph | None = None) -> ValidationReport:
     """Validate the union of all graphs (SHACL cannot see named graphs) against the shapes."""
-    data = kb.union_graph()
+    data = kb.union_graph(curated_only=True)
     shapes = shapes if shapes is not None else shapes_graph(kb.root)
     started = time.perf_counter()
     conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)

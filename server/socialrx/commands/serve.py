@@ -64,7 +64,7 @@ def run(args) -> int:
     settings = Settings(values)
 
     try:
-        kb = KnowledgeBase.load(store_path=args.store)
+        kb = KnowledgeBase.load(store_path=args.store, imports=settings.imports_path)
     except KBError as e:
         print(f"{e}\nFix the file and start again.", file=sys.stderr)
         return 2

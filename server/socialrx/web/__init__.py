@@ -16,12 +16,12 @@ def create_app(settings: Settings | dict | None = None, kb: KnowledgeBase | None
     app = Flask(__name__)
     app.config["SOCIALRX_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_kb * 1024
-    app.extensions["socialrx.kb"] = kb if kb is not None else KnowledgeBase.load(store_path=settings.store_path)
+    app.extensions["socialrx.kb"] = kb if kb is not None else KnowledgeBase.load(store_path=settings.store_path, imports=settings.imports_path)
     app.extensions["socialrx.store"] = store if store is not None else open_store(app.extensions["socialrx.kb"], settings)
 
-    from . import entities, errors, meta, queries, search, sparql
+    from . import entities, errors, links, meta, postcode, queries, search, sparql
 
     errors.register(app)
-    for module in (sparql, queries, search, meta, entities):
+    for module in (sparql, queries, search, links, postcode, meta, entities):
         app.register_blueprint(module.bp)
     return app

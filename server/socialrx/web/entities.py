@@ -1,5 +1,99 @@
-"""Blueprint: entities (to be filled in)."""
+"""Blueprint: the overview, a page (and RDF twins) for every resource, class indexes, vocabularies and the ontology."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request
+
+from ..pages import documents, navigation
+from ..pages.facets import INDEXES, IndexBuilder
+from ..pages.http import respond
+from ..pages.negotiation import BY_SUFFIX, split_suffix
+from ..pages.site import site
 
 bp = Blueprint("entities", __name__)
+
+
+@bp.app_context_processor
+def chrome():
+    """Give every template the header navigation and the static-site flag."""
+    return navigation.context()
+
+
+@bp.app_template_filter("slug")
+def slug(text):
+    """Make an HTML id from an IRI or label."""
+    return navigation.slug(text)
+
+
+@bp.get("/")
+def home():
+    """Show the overview: the infographic regenerated from the graph."""
+    from ..pages import overview
+
+    s = site()
+    model = s.cached("overview", lambda: overview.build(s.store, s.catalogue, _indexes(), s.iris.base))
+    html = render_template("home.html", o=model, terms=s.terms, catalogue=s.catalogue, canonical=documents.page_url("/"))
+    return respond(html, "text/html")
+
+
+@bp.get("/id/<path:rest>")
+@bp.get("/def/<path:rest>")
+@bp.get("/def/", defaults={"rest": ""})
+@bp.get("/graph/<path:rest>")
+def resource_by_path(rest):
+    """Show one of our resources, by its path under the base IRI, in the negotiated format."""
+    root = request.path.split("/", 2)[1]
+    path, fmt = split_suffix(f"{root}/{rest}")
+    s = site()
+    exact = s.iris.iri(f"{root}/{rest}")
+    if fmt is not None and (s.catalogue.types.get(exact) or s.catalogue.has_label(exact)):
+        path, fmt = f"{root}/{rest}", None  # the IRI itself ends like a suffix
+    return documents.entity(s.iris.iri(path), fmt)
+
+
+@bp.get("/resource", defaults={"suffix": ""})
+@bp.get("/resource<any('.html', '.ttl', '.jsonld', '.nt', '.rdf'):suffix>")
+def resource_by_iri(suffix):
+    """Show any IRI in the graph, ours or not (?uri=)."""
+    iri = request.args.get("uri", "").strip()
+    if not iri:
+        return documents.not_found(None, BY_SUFFIX.get(suffix), "Give the IRI to look up as ?uri=.")
+    s = site()
+    if s.iris.is_local(iri):
+        return redirect(request.script_root + s.iris.path(iri) + suffix, code=301)
+    return documents.entity(iri, BY_SUFFIX.get(suffix))
+
+
+@bp.get("/<any(schemes, organisations, places, programmes, sources, concepts):name>", defaults={"suffix": ""})
+@bp.get("/<any(schemes, organisations, places, programmes, sources, concepts):name><any('.json'):suffix>")
+def index(name, suffix):
+    """List the members of one class, with facets and paging."""
+    from ..pages import indexes
+
+    return indexes.respond_index(INDEXES[name], _indexes(), json_twin=bool(suffix))
+
+
+@bp.get("/vocab")
+def vocab():
+    """Show every concept scheme as a tree."""
+    from ..pages import ontology
+
+    s = site()
+    trees = s.cached("vocab", lambda: ontology.concept_trees(s.store, s.catalogue))
+    return respond(render_template("vocab.html", trees=trees, terms=s.terms, catalogue=s.catalogue, canonical=documents.page_url("/vocab")), "text/html")
+
+
+@bp.get("/ontology")
+def ontology_page():
+    """Show the ontology's classes and properties with domains, ranges and hierarchy."""
+    from ..pages import ontology
+
+    s = site()
+    model = s.cached("ontology", lambda: ontology.ontology(s.store, s.catalogue))
+    html = render_template("ontology.html", o=model, terms=s.terms, ontology_iri=s.iris.base + "def/", canonical=documents.page_url("/ontology"))
+    return respond(html, "text/html")
+
+
+def _indexes() -> IndexBuilder:
+    s = site()
+    return s.cached("indexes", lambda: IndexBuilder(s.store, s.catalogue))

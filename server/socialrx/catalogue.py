@@ -1,0 +1,775 @@
+"""The query catalogue: named, parameterised SPARQL questions kept as `queries/<name>.rq` files.
+
+A query file is plain SPARQL with a header of `#+ key: value` comment lines (see docs/queries.md).
+This module parses the headers into Query objects, turns the strings a user typed into RDF terms
+(or says clearly which parameter is wrong and what it expects), and runs a query by name through
+the store, which applies the terms as bindings: values are data, never query text.
+
+It also shapes results for people: table cells with labelled links, bar charts, map points.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Mapping
+from urllib.parse import quote
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from . import paths
+from .namespaces import BASE, PREFIXES
+
+VIEWS = ("table", "bar", "map", "count")
+TYPES = ("iri", "literal", "integer", "date")
+ALLOWED_KINDS = ("scheme", "class", "objects", "subjects", "list", "range")
+HEADER_KEYS = ("title", "description", "param", "view", "tags", "chart")
+NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+VARIABLE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+IRI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+MAX_VALUE_LENGTH = 2000
+
+
+class CatalogueError(Exception):
+    """A query file is malformed; str() names the file and what is wrong."""
+
+    def __init__(self, message: str, path: Path | None = None):
+        self.message, self.path = message, path
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class UnknownQuery(LookupError):
+    """No query of that name is in the catalogue."""
+
+    def __init__(self, name: str, known: Iterable[str] = ()):
+        self.name = name
+        known = sorted(known)
+        hint = f"; known queries: {', '.join(known)}" if known else ""
+        super().__init__(f"no query named {name!r}{hint}")
+
+
+class ParameterError(ValueError):
+    """A parameter value is missing, of the wrong type or not allowed; names the parameter and what it expects."""
+
+    def __init__(self, param: str, expects: str, value: str | None = None, problem: str | None = None):
+        self.param, self.expects, self.value = param, expects, value
+        if problem:
+            message = f"parameter {param!r} {problem}; it expects {expects}"
+        elif value is None:
+            message = f"parameter {param!r} is required: it expects {expects}"
+        else:
+            message = f"parameter {param!r} expects {expects}; got {_shorten(value)!r}"
+        super().__init__(message)
+
+    def as_dict(self) -> dict:
+        return {"parameter": self.param, "expects": self.expects, "value": self.value, "message": str(self)}
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- The model -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """Where a parameter's allowed values come from: a concept scheme, classes, a property's objects, a list or a range."""
+
+    kind: str
+    values: tuple[str, ...]
+
+    def describe(self) -> str:
+        if self.kind == "scheme":
+            return f"a concept from the vocabulary <{self.values[0]}>"
+        if self.kind == "class":
+            return "an instance of " + " or ".join(f"<{v}>" for v in self.values)
+        if self.kind == "objects":
+            return f"a value of the property <{self.values[0]}>"
+        if self.kind == "subjects":
+            return f"something that has the property <{self.values[0]}>"
+        if self.kind == "list":
+            return "one of " + ", ".join(repr(v) for v in self.values)
+        low, high = self.values
+        return f"from {low} to {high}"
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None
+    allowed: Allowed | None
+    required: bool
+    label: str
+
+    def expects(self) -> str:
+        """Say in words what a valid value looks like."""
+        base = {"iri": "an IRI", "literal": "a text value", "integer": "a whole number", "date": "a date written YYYY-MM-DD"}[self.type]
+        if self.allowed is None:
+            return base
+        if self.allowed.kind == "range":
+            return f"{base} {self.allowed.describe()}"
+        if self.allowed.kind == "list":
+            return self.allowed.describe()
+        return f"{base}: {self.allowed.describe()}, or the last part of its IRI"
+
+    @property
+    def has_choices(self) -> bool:
+        return self.allowed is not None and self.allowed.kind != "range"
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    title: str
+    description: str
+    text: str
+    params: tuple[Param, ...] = ()
+    view: str = "table"
+    tags: tuple[str, ...] = ()
+    chart: Mapping[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def kind(self) -> str:
+        """Return the query form: select, construct, ask or describe."""
+        return query_form(self.text)
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def summary(self) -> dict:
+        """Describe the query as plain data, for the JSON list and the CLI."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "view": self.view,
+            "tags": list(self.tags),
+            "params": [
+                {
+                    "name": p.name,
+                    "type": p.type,
+                    "label": p.label,
+                    "default": p.default,
+                    "required": p.required,
+                    "expects": p.expects(),
+                }
+                for p in self.params
+            ],
+        }
+
+
+# --- Reading query files --------------------------------------------------------------------------
+
+
+def load_queries(folder: Path | str | None = None) -> list["Query"]:
+    """Parse every `*.rq` file in the folder (default: the knowledge base's queries/), sorted by name."""
+    folder = Path(folder) if folder else paths.folder("queries")
+    return [parse_query_file(p) for p in sorted(folder.glob("*.rq"))]
+
+
+def parse_query_file(path: Path | str) -> Query:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise CatalogueError(f"cannot read: {e.strerror}", path) from None
+    try:
+        return parse_query(path.stem, text, path)
+    except CatalogueError as e:
+        raise CatalogueError(e.message, path) from None
+
+
+def parse_query(name: str, text: str, path: Path | None = None) -> Query:
+    """Build a Query from a name and the file's text, checking the header."""
+    if not NAME_PATTERN.match(name):
+        raise CatalogueError(f"query name {name!r} must be lower-case words joined by hyphens")
+    header = _read_header(text)
+    query_form(text)  # a file with no query in it fails here, before its header is checked further
+    for key in ("title", "description"):
+        if not header.get(key):
+            raise CatalogueError(f"the header has no {key}: add a '#+ {key}: …' line")
+    prefixes = {**PREFIXES, **declared_prefixes(text)}
+    params = tuple(_parse_param(line, prefixes) for line in header.get("param", []))
+    _check_params(params, text)
+    view = _one(header, "view") or "table"
+    if view not in VIEWS:
+        raise CatalogueError(f"view {view!r} is not one of {', '.join(VIEWS)}")
+    chart = dict(_pairs(_one(header, "chart") or ""))
+    tags = tuple(t.strip() for t in (_one(header, "tags") or "").split(",") if t.strip())
+    return Query(name, _one(header, "title"), _one(header, "description"), text, params, view, tags, chart, path)
+
+
+def _read_header(text: str) -> dict[str, list[str]]:
+    """Collect `#+ key: value` lines; a `#+` line indented by two or more spaces continues the previous value."""
+    header: dict[str, list[str]] = {}
+    last = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#+"):
+            continue
+        body = line[2:]
+        if body.startswith("  ") and last:
+            header[last][-1] += " " + body.strip()
+            continue
+        match = re.match(r"^\s*([a-z_]+)\s*:\s?(.*)$", body)
+        if not match or match.group(1) not in HEADER_KEYS:
+            raise CatalogueError(f"line {number}: expected '#+ key: value' with a key among {', '.join(HEADER_KEYS)}")
+        last = match.group(1)
+        header.setdefault(last, []).append(match.group(2).strip())
+    return header
+
+
+def _one(header: dict[str, list[str]], key: str) -> str | None:
+    values = header.get(key)
+    if not values:
+        return None
+    if len(values) > 1 and key != "description":
+        raise CatalogueError(f"the header has {len(values)} '{key}' lines; give one")
+    return " ".join(values)
+
+
+def _pairs(text: str) -> Iterable[tuple[str, str]]:
+    for part in text.split():
+        key, sep, value = part.partition("=")
+        if not sep or key not in ("label", "value"):
+            raise CatalogueError(f"chart setting {part!r} should be label=<variable> or value=<variable>")
+        yield key, value
+
+
+def _parse_param(line: str, prefixes: Mapping[str, str]) -> Param:
+    fields = [f.strip() for f in line.split("|")]
+    if len(fields) != 6:
+        raise CatalogueError(f"param line {line!r} needs 6 fields: name | type | default | allowed | required|optional | label")
+    name, type_, default, allowed, need, label = fields
+    if not VARIABLE_PATTERN.match(name):
+        raise CatalogueError(f"parameter name {name!r} is not a SPARQL variable name")
+    if type_ not in TYPES:
+        raise CatalogueError(f"parameter {name!r} has type {type_!r}; use one of {', '.join(TYPES)}")
+    if need not in ("required", "optional"):
+        raise CatalogueError(f"parameter {name!r}: say 'required' or 'optional', not {need!r}")
+    return Param(name, type_, default or None, _parse_allowed(name, type_, allowed, prefixes), need == "required", label or name)
+
+
+def _parse_allowed(name: str, type_: str, text: str, prefixes: Mapping[str, str]) -> Allowed | None:
+    if not text:
+        return None
+    kind, sep, value = text.partition("=")
+    kind = kind.strip()
+    if not sep or kind not in ALLOWED_KINDS:
+        raise CatalogueError(f"parameter {name!r}: allowed values {text!r} should be one of {', '.join(k + '=…' for k in ALLOWED_KINDS)}")
+    if kind == "list":
+        return Allowed("list", tuple(v.strip() for v in value.split(",") if v.strip()))
+    if kind == "range":
+        low, dots, high = value.partition("..")
+        if type_ != "integer" or not dots or not (_is_int(low) and _is_int(high)):
+            raise CatalogueError(f"parameter {name!r}: range=LOW..HIGH is for integers")
+        return Allowed("range", (low.strip(), high.strip()))
+    if type_ != "iri":
+        raise CatalogueError(f"parameter {name!r}: {kind}= values are IRIs, so the type must be iri")
+    iris = tuple(expand_iri(v.strip(), prefixes) for v in value.split(",") if v.strip())
+    if kind != "class" and len(iris) != 1:
+        raise CatalogueError(f"parameter {name!r}: {kind}= takes one IRI")
+    return Allowed(kind, iris)
+
+
+def _is_int(text: str) -> bool:
+    return bool(re.match(r"^\s*[+-]?\d+\s*$", text))
+
+
+def _check_params(params: tuple[Param, ...], text: str) -> None:
+    names = [p.name for p in params]
+    if len(set(names)) != len(names):
+        raise CatalogueError("a parameter is declared twice")
+    body = strip_comments(text)
+    for p in params:
+        if not re.search(rf"[?$]{p.name}\b", body):
+            raise CatalogueError(f"parameter {p.name!r} is not used as ?{p.name} in the query")
+
+
+def expand_iri(text: str, prefixes: Mapping[str, str]) -> str:
+    """Turn `<iri>`, an absolute IRI or a prefixed name into an absolute IRI."""
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in prefixes:
+        return prefixes[prefix] + local
+    if IRI_PATTERN.match(text) and re.match(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|urn:)", text):
+        return text
+    raise CatalogueError(f"{text!r} is neither an IRI nor a prefixed name with a known prefix")
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    return dict(re.findall(r"(?im)^\s*PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", text))
+
+
+# --- SPARQL text scanning ---------------------------------------------------------------------------
+
+# One token at a time: long strings, short strings, IRIs, comments, anything else.
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*"
+    r"|[^\"'<#]+|.",
+    re.S,
+)
+
+
+def _tokens(text: str) -> Iterable[re.Match]:
+    return _TOKEN.finditer(text)
+
+
+def strip_comments(text: str) -> str:
+    """Remove `#` comments, leaving IRIs and strings that contain `#` alone."""
+    return "".join(m.group(0) for m in _tokens(text) if not m.group(0).startswith("#"))
+
+
+def _code_positions(text: str) -> Iterable[tuple[int, str]]:
+    """Yield (offset, chunk) for the parts of the text outside strings, IRIs and comments."""
+    for m in _tokens(text):
+        chunk = m.group(0)
+        if chunk[0] in "\"'#" or (chunk[0] == "<" and len(chunk) > 1 and chunk[-1] == ">"):
+            continue
+        yield m.start(), chunk
+
+
+def query_form(text: str) -> str:
+    for _, chunk in _code_positions(text):
+        match = re.search(r"(?i)\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", chunk)
+        if match:
+            return match.group(1).lower()
+    raise CatalogueError("no SELECT, CONSTRUCT, ASK or DESCRIBE in the query")
+
+
+def where_brace(text: str) -> int:
+    """Return the offset of the `{` that opens the query's WHERE clause (after a CONSTRUCT template)."""
+    in_template = query_form(text) == "construct"
+    after_form = False
+    depth = 0
+    for start, chunk in _code_positions(text):
+        for m in re.finditer(r"(?i)\b(?:SELECT|CONSTRUCT|ASK|DESCRIBE|WHERE)\b|[{}]", chunk):
+            word = m.group(0)
+            if word == "{":
+                if after_form and depth == 0 and not in_template:
+                    return start + m.start()
+                depth += 1
+            elif word == "}":
+                depth -= 1
+                if depth == 0 and after_form:
+                    in_template = False
+            elif depth == 0:
+                if word.upper() == "WHERE":
+                    in_template = False
+                after_form = True
+    raise CatalogueError("cannot find the WHERE clause")
+
+
+def editor_text(query: Query, bindings: Mapping[str, object]) -> str:
+    """Return the query as standalone SPARQL with the bound values written in as a VALUES block.
+
+    This is what the editor opens: the terms are serialised by rdflib, so a value is still a
+    single RDF term there, never syntax.
+    """
+    bound = [(name, term) for name, term in bindings.items() if term is not None]
+    if not bound:
+        return query.text
+    at = where_brace(query.text) + 1
+    names = " ".join(f"?{name}" for name, _ in bound)
+    values = " ".join(term.n3() for _, term in bound)
+    block = f"\n  # The values chosen on the query page\n  VALUES ({names}) {{ ({values}) }}"
+    return query.text[:at] + block + query.text[at:]
+
+
+# --- Parameter values -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+class Catalogue:
+    """The queries, by name, and the allowed values of their parameters as the store knows them."""
+
+    def __init__(self, queries: Iterable[Query]):
+        self.queries = sorted(queries, key=lambda q: q.name)
+        self._by_name = {q.name: q for q in self.queries}
+        self._choices: dict[int, tuple[object, dict]] = {}
+
+    @classmethod
+    def load(cls, folder: Path | str | None = None) -> "Catalogue":
+        return cls(load_queries(folder))
+
+    def __iter__(self):
+        return iter(self.queries)
+
+    def __len__(self) -> int:
+        return len(self.queries)
+
+    def get(self, name: str) -> Query:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise UnknownQuery(name, self._by_name) from None
+
+    def choices(self, query: Query, param: Param, store) -> list[Choice]:
+        """Return the allowed values of a parameter with labels, sorted by label (cached per store)."""
+        if not param.has_choices:
+            return []
+        held = self._choices.setdefault(id(store), (store, {}))[1]
+        key = (query.name, param.name)
+        if key not in held:
+            held[key] = _load_choices(param.allowed, store)
+        return held[key]
+
+    def bind(self, query: Query, raw: Mapping[str, str], store) -> dict[str, object]:
+        """Turn raw strings into RDF terms, one per declared parameter (None when left unbound).
+
+        An absent parameter takes its default; one given as an empty string is left unbound.
+        Raises ParameterError for unknown, missing, mistyped or disallowed values.
+        """
+        unknown = sorted(set(raw) - {p.name for p in query.params})
+        if unknown:
+            takes = ", ".join(p.name for p in query.params) or "no parameters"
+            raise ParameterError(unknown[0], f"one of this query's parameters ({takes})", problem="is not a parameter of this query")
+        bindings: dict[str, object] = {}
+        for param in query.params:
+            text = raw[param.name] if param.name in raw else param.default
+            text = text.strip() if text is not None else None
+            if not text:
+                if param.required:
+                    raise ParameterError(param.name, param.expects())
+                bindings[param.name] = None
+                continue
+            bindings[param.name] = self._coerce(query, param, text, store)
+        return bindings
+
+    def _coerce(self, query: Query, param: Param, text: str, store):
+        if len(text) > MAX_VALUE_LENGTH:
+            raise ParameterError(param.name, param.expects(), problem=f"is longer than {MAX_VALUE_LENGTH} characters")
+        if param.has_choices:
+            return self._from_choices(param, text, self.choices(query, param, store))
+        return coerce(param, text)
+
+    def _from_choices(self, param: Param, text: str, choices: list[Choice]):
+        value = text[1:-1] if param.type == "iri" and text.startswith("<") and text.endswith(">") else text
+        for choice in choices:
+            if choice.value == value:
+                return coerce(param, choice.value)
+        if param.type == "literal":
+            folded = [c for c in choices if c.value.casefold() == value.casefold()]
+        else:
+            folded = [c for c in choices if _local_name(c.value) == value]
+        if len(folded) == 1:
+            return coerce(param, folded[0].value)
+        raise ParameterError(param.name, param.expects(), text)
+
+    def run(self, store, name: str, raw: Mapping[str, str] | None = None, *, timeout_ms=None, max_rows=None) -> "Run":
+        """Run a query by name with raw parameter strings; the values go to the store as bindings."""
+        query = self.get(name)
+        bindings = self.bind(query, raw or {}, store)
+        given = {k: v for k, v in bindings.items() if v is not None}
+        result = store.query(query.text, bindings=given, timeout_ms=timeout_ms, max_rows=max_rows)
+        return Run(query, bindings, result)
+
+
+def coerce(param: Param, text: str):
+    """Turn one string into the parameter's RDF term, or raise ParameterError."""
+    if param.type == "iri":
+        value = text[1:-1] if text.startswith("<") and text.endswith(">") else text
+        if not IRI_PATTERN.match(value):
+            raise ParameterError(param.name, param.expects(), text)
+        return URIRef(value)
+    if param.type == "integer":
+        if not _is_int(text):
+            raise ParameterError(param.name, param.expects(), text)
+        number = int(text)
+        if param.allowed and param.allowed.kind == "range":
+            low, high = (int(v) for v in param.allowed.values)
+            if not low <= number <= high:
+                raise ParameterError(param.name, param.expects(), text)
+        return Literal(number, datatype=XSD.integer)
+    if param.type == "date":
+        if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+            raise ParameterError(param.name, param.expects(), text)
+        try:
+            return Literal(date.fromisoformat(text), datatype=XSD.date)
+        except ValueError:
+            raise ParameterError(param.name, param.expects(), text) from None
+    if param.allowed and param.allowed.kind == "list" and text not in param.allowed.values:
+        raise ParameterError(param.name, param.expects(), text)
+    return Literal(text)
+
+
+def _local_name(iri: str) -> str:
+    return re.split(r"[/#]", iri.rstrip("/"))[-1]
+
+
+_CHOICE_QUERIES = {
+    "scheme": ("vocabulary", "SELECT ?value ?label ?vocabulary WHERE { ?value skos:inScheme ?vocabulary . OPTIONAL { ?value skos:prefLabel|rdfs:label ?label } }"),
+    "class": ("class", "SELECT ?value ?label ?class WHERE { ?value a/rdfs:subClassOf* ?class . OPTIONAL { ?value rdfs:label|skos:prefLabel ?label } }"),
+    "objects": ("predicate", "SELECT ?value ?label ?predicate WHERE { ?subject ?predicate ?value . OPTIONAL { ?value rdfs:label|skos:prefLabel ?label } }"),
+    "subjects": ("predicate", "SELECT ?value ?label ?predicate WHERE { ?value ?predicate ?object . OPTIONAL { ?value rdfs:label|skos:prefLabel ?label } }"),
+}
+
+
+def _load_choices(allowed: Allowed, store) -> list[Choice]:
+    if allowed.kind == "list":
+        return [Choice(v, v) for v in allowed.values]
+    variable, body = _CHOICE_QUERIES[allowed.kind]
+    text = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + body
+    labels: dict[str, list[tuple[int, str]]] = {}
+    for iri in allowed.values:
+        for row in store.query(text, bindings={variable: URIRef(iri)}).rows:
+            value = row.get("value", {})
+            if value.get("type") != "uri":
+                continue
+            found = labels.setdefault(value["value"], [])
+            if "label" in row:
+                found.append((_language_rank(row["label"].get("xml:lang")), row["label"]["value"]))
+    choices = [Choice(iri, min(found)[1] if found else _local_name(iri)) for iri, found in labels.items()]
+    return sorted(choices, key=lambda c: (c.label.casefold(), c.value))
+
+
+def _language_rank(lang: str | None) -> int:
+    return {"en-gb": 0, "en": 1, None: 2}.get(lang.lower() if lang else None, 3)
+
+
+@dataclass
+class Run:
+    """One run of a catalogue query: the query, the terms bound to its parameters and the store's result."""
+
+    query: Query
+    bindings: dict[str, object]
+    result: object
+
+    def share_params(self) -> dict[str, str]:
+        """Return the parameter values to put in a shareable URL ('' keeps a cleared default cleared)."""
+        shared = {}
+        for param in self.query.params:
+            term = self.bindings.get(param.name)
+            if term is not None:
+                shared[param.name] = str(term)
+            elif param.default:
+                shared[param.name] = ""
+        return shared
+
+    def editor_text(self) -> str:
+        return editor_text(self.query, self.bindings)
+
+
+# --- Results for people ------------------------------------------------------------------------------
+
+
+def local_href(iri: str, base_iri: str = BASE, root: str = "") -> str:
+    """Link an IRI to its page here: this site's IRIs by path, any other IRI through /resource."""
+    if iri.startswith(base_iri) and len(iri) > len(base_iri):
+        return root + "/" + iri[len(base_iri):]
+    return f"{root}/resource?uri={quote(iri, safe='')}"
+
+
+def compact_iri(iri: str) -> str:
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(namespace) and re.match(r"^[\w./-]*$", iri[len(namespace):]):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str | None = None
+    title: str | None = None
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[list[Cell]]
+
+    @property
+    def headings(self) -> list[str]:
+        return [humanise(c) for c in self.columns]
+
+
+def humanise(variable: str) -> str:
+    """Turn a variable name into a heading: `clientGroupLabel` becomes `client group`."""
+    name = variable[: -len("Label")] if variable.endswith("Label") and len(variable) > 5 else variable
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").lower()
+
+
+def label_columns(variables: list[str]) -> set[str]:
+    """Return the `xLabel` columns that label an `x` column (shown as link text, not on their own)."""
+    return {v for v in variables if v.endswith("Label") and v[: -len("Label")] in variables}
+
+
+def result_table(variables: list[str], rows: list[dict], base_iri: str = BASE, root: str = "") -> Table:
+    """Lay the rows out for an HTML table: IRIs become links named by their label column."""
+    hidden = label_columns(variables)
+    shown = [v for v in variables if v not in hidden]
+    return Table(shown, [[_cell(row, v, base_iri, root) for v in shown] for row in rows])
+
+
+def _cell(row: dict, variable: str, base_iri: str, root: str) -> Cell:
+    term = row.get(variable)
+    if term is None:
+        return Cell("")
+    if term["type"] == "uri":
+        label = row.get(variable + "Label", {}).get("value")
+        return Cell(label or compact_iri(term["value"]), local_href(term["value"], base_iri, root), term["value"])
+    if term["type"] == "bnode":
+        return Cell("_:" + term["value"])
+    return Cell(term["value"], title=term.get("datatype"))
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    text: str
+    y: int
+    width: float
+
+
+@dataclass
+class BarChart:
+    bars: list[Bar]
+    width: int
+    height: int
+    label_width: int
+    plot_width: int
+    value_name: str
+    label_name: str
+    ticks: list[tuple[str, float]]
+
+    @property
+    def value_heading(self) -> str:
+        return humanise(self.value_name)
+
+    @property
+    def label_heading(self) -> str:
+        return humanise(self.label_name)
+
+
+BAR_HEIGHT, BAR_GAP, CHART_WIDTH = 22, 8, 720
+
+
+def bar_chart(query: Query, variables: list[str], rows: list[dict]) -> BarChart | None:
+    """Lay out a horizontal bar chart of the query's label and value columns (None when nothing to draw).
+
+    The bars carry no links: the table under the chart links every row, and an image with links
+    inside is hard to use with a keyboard or a screen reader.
+    """
+    label_name, value_name = _chart_columns(query, variables, rows)
+    if not label_name or not value_name:
+        return None
+    iri_name = label_name[: -len("Label")] if label_name.endswith("Label") else label_name
+    data = []
+    for row in rows:
+        number = _number(row.get(value_name))
+        if number is not None:
+            label = row.get(label_name, {}).get("value") or compact_iri(row.get(iri_name, {}).get("value", ""))
+            data.append((label, number, row[value_name]["value"]))
+    if not data:
+        return None
+    label_width = min(320, 14 + 7 * max(len(label) for label, *_ in data))
+    plot_width = CHART_WIDTH - label_width - 60
+    top = max(number for _, number, _ in data) or 1
+    bars = [
+        Bar(label, number, text, 24 + i * (BAR_HEIGHT + BAR_GAP), max(0.0, plot_width * number / top))
+        for i, (label, number, text) in enumerate(data)
+    ]
+    whole = all(float(number).is_integer() for _, number, _ in data)
+    ticks = [(f"{t:g}", plot_width * t / top) for t in _ticks(top, whole)]
+    height = 24 + len(bars) * (BAR_HEIGHT + BAR_GAP) + 8
+    return BarChart(bars, CHART_WIDTH, height, label_width, plot_width, value_name, label_name, ticks)
+
+
+def _chart_columns(query: Query, variables: list[str], rows: list[dict]) -> tuple[str | None, str | None]:
+    label = query.chart.get("label")
+    value = query.chart.get("value")
+    if not value:
+        value = next((v for v in variables if rows and _number(rows[0].get(v)) is not None), None)
+    if not label:
+        label = next((v for v in variables if v.endswith("Label")), None) or next((v for v in variables if v != value), None)
+    return (label if label in variables else None), (value if value in variables else None)
+
+
+def _ticks(top: float, whole: bool) -> list[float]:
+    """Return up to six round tick values from 0 to top (whole numbers only for counts)."""
+    magnitude = 10 ** math.floor(math.log10(top))
+    for factor in (0.1, 0.2, 0.5, 1, 2, 5, 10):
+        step = factor * magnitude
+        if (not whole or step >= 1) and top / step <= 5:
+            break
+    return [round(i * step, 6) for i in range(int(top / step + 1e-9) + 1)]
+
+
+def _number(term: dict | None) -> float | None:
+    if not term or term.get("type") != "literal":
+        return None
+    try:
+        return float(term["value"])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    label: str
+    x: float
+    y: float
+
+
+MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 480, 560, 24
+
+
+def map_points(variables: list[str], rows: list[dict]) -> list[MapPoint]:
+    """Place rows with latitude and longitude columns on an SVG, fitted to the points.
+
+    Longitudes are shrunk by 0.6, about cos(53°), so Britain keeps its shape. Like the bars of a
+    chart, the points carry no links: the table under the map links every row.
+    """
+    lat_name = next((v for v in variables if v.lower() in ("lat", "latitude")), None)
+    long_name = next((v for v in variables if v.lower() in ("long", "lon", "lng", "longitude")), None)
+    if not lat_name or not long_name:
+        return []
+    located = [(_row_label(variables, row), _number(row.get(lat_name)), _number(row.get(long_name))) for row in rows]
+    located = [(label, lat, lon * 0.6) for label, lat, lon in located if lat is not None and lon is not None]
+    if not located:
+        return []
+    lats, xs = [lat for _, lat, _ in located], [x for _, _, x in located]
+    scale = (min(MAP_WIDTH, MAP_HEIGHT) - 2 * MAP_MARGIN) / max(max(lats) - min(lats), max(xs) - min(xs), 0.05)
+    mid_lat, mid_x = (max(lats) + min(lats)) / 2, (max(xs) + min(xs)) / 2
+    return [
+        MapPoint(label, round(MAP_WIDTH / 2 + (x - mid_x) * scale, 1), round(MAP_HEIGHT / 2 - (lat - mid_lat) * scale, 1))
+        for label, lat, x in located
+    ]
+
+
+def _row_label(variables: list[str], row: dict) -> str:
+    """Name a row by its first IRI column's label, else that IRI."""
+    name = next((v for v in variables if row.get(v, {}).get("type") == "uri"), None)
+    if name is None:
+        return ""
+    return row.get(f"{name}Label", {}).get("value") or compact_iri(row[name]["value"])
+
+
+def count_value(variables: list[str], rows: list[dict]) -> str | None:
+    """Return the first number in the first row, for the `count` view."""
+    for variable in variables:
+        if rows and _number(rows[0].get(variable)) is not None:
+            return rows[0][variable]["value"]
+    return None

@@ -1,0 +1,125 @@
+"""The dataset as a whole: its VoID + DCAT description, the list of our IRIs, and the full dumps."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
+
+from ..namespaces import PREFIXES
+from .iris import rows
+from .labels import BULK_ROWS
+
+VOID = Namespace("http://rdfs.org/ns/void#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
+IANA = "https://www.iana.org/assignments/media-types/"
+
+GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+TOTALS = """SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) (COUNT(DISTINCT ?p) AS ?properties)
+WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"""
+CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c"
+PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?p"
+LOCAL_IRIS = """SELECT DISTINCT ?base ?x WHERE {
+  { GRAPH ?g { ?x ?p ?o } } UNION { GRAPH ?g { ?s ?x ?o } } UNION { GRAPH ?g { ?s ?p ?x } } UNION { GRAPH ?x { ?s ?p ?o } }
+  FILTER(isIRI(?x) && STRSTARTS(STR(?x), ?base))
+}"""
+ALL_IRIS = LOCAL_IRIS.replace("?base ?x", "?x").replace("isIRI(?x) && STRSTARTS(STR(?x), ?base)", "isIRI(?x)")
+
+
+def local_iris(store, base: str) -> list[str]:
+    """Return every IRI under the base that occurs in the graph (as subject, property, object or graph name)."""
+    res = store.query(LOCAL_IRIS, bindings={"base": Literal(base)}, max_rows=BULK_ROWS)
+    return sorted(str(x) for x, in rows(res, "x"))
+
+
+def all_iris(store) -> list[str]:
+    """Return every IRI that occurs anywhere in the graph."""
+    return sorted(str(x) for x, in rows(store.query(ALL_IRIS, max_rows=BULK_ROWS), "x"))
+
+
+def void(store, catalogue, urls: dict[str, str], example: str | None) -> rdflib.Graph:
+    """Describe the dataset with VoID and DCAT: counts, licence, sources, endpoint and dumps.
+
+    urls holds absolute addresses on this host: void (the document), home, sparql, dump_ttl, dump_nq.
+    """
+    g = rdflib.Graph()
+    for prefix, ns in {**PREFIXES, "void": str(VOID), "dcat": str(DCAT), "sd": str(SD)}.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    ds = URIRef(urls["void"] + "#dataset")
+    service = URIRef(urls["sparql"] + "#service")
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, DCTERMS.title, Literal("socialrx: UK social prescribing and navigation schemes", lang="en-GB")))
+    g.add((ds, DCTERMS.description, Literal("An open knowledge graph of UK social prescribing and navigation schemes: their aims, approaches, client groups, organisations, areas and reported outcomes, with every statement in a named graph whose name is its source.", lang="en-GB")))
+    g.add((ds, DCTERMS.license, CC_BY))
+    g.add((ds, DCAT.landingPage, URIRef(urls["home"])))
+    g.add((ds, VOID.uriSpace, Literal(urls["base_iri"])))
+    g.add((ds, VOID.sparqlEndpoint, URIRef(urls["sparql"])))
+    if example:
+        g.add((ds, VOID.exampleResource, URIRef(example)))
+    for key, mimetype, title in (("dump_ttl", "text/turtle", "Every statement, without sources (Turtle)"),
+                                 ("dump_nq", "application/n-quads", "Every statement in the named graph of its source (N-Quads)")):
+        g.add((ds, VOID.dataDump, URIRef(urls[key])))
+        dist = URIRef(urls[key] + "#distribution")
+        g.add((ds, DCAT.distribution, dist))
+        g.add((dist, RDF.type, DCAT.Distribution))
+        g.add((dist, DCTERMS.title, Literal(title, lang="en-GB")))
+        g.add((dist, DCAT.downloadURL, URIRef(urls[key])))
+        g.add((dist, DCAT.mediaType, URIRef(IANA + mimetype)))
+        g.add((dist, DCTERMS.license, CC_BY))
+    g.add((service, RDF.type, DCAT.DataService))
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, DCAT.endpointURL, URIRef(urls["sparql"])))
+    g.add((service, SD.endpoint, URIRef(urls["sparql"])))
+    g.add((service, DCAT.servesDataset, ds))
+    endpoint_dist = URIRef(urls["sparql"] + "#distribution")
+    g.add((ds, DCAT.distribution, endpoint_dist))
+    g.add((endpoint_dist, RDF.type, DCAT.Distribution))
+    g.add((endpoint_dist, DCAT.accessURL, URIRef(urls["sparql"])))
+    g.add((endpoint_dist, DCAT.accessService, service))
+
+    (t,) = list(rows(store.query(TOTALS), "triples", "subjects", "objects", "properties"))
+    for prop, value in zip((VOID.triples, VOID.distinctSubjects, VOID.distinctObjects, VOID.properties), t):
+        g.add((ds, prop, Literal(int(value), datatype=XSD.integer)))
+    classes = list(rows(store.query(CLASSES, max_rows=BULK_ROWS), "c", "n"))
+    g.add((ds, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
+    for c, n in classes:
+        part = BNode()
+        g.add((ds, VOID.classPartition, part))
+        g.add((part, VOID["class"], c))
+        g.add((part, VOID.entities, Literal(int(n), datatype=XSD.integer)))
+    for p, n in rows(store.query(PROPERTIES, max_rows=BULK_ROWS), "p", "n"):
+        part = BNode()
+        g.add((ds, VOID.propertyPartition, part))
+        g.add((part, VOID.property, p))
+        g.add((part, VOID.triples, Literal(int(n), datatype=XSD.integer)))
+    for graph, n in rows(store.query(GRAPH_SIZES, max_rows=BULK_ROWS), "g", "n"):
+        sub = URIRef(urls["void"] + "#graph-" + hash_iri(str(graph)))
+        g.add((ds, VOID.subset, sub))
+        g.add((sub, RDF.type, VOID.Dataset))
+        g.add((sub, DCTERMS.source, graph))
+        g.add((sub, DCTERMS.title, Literal(f"Statements from {catalogue.label(str(graph))}", lang="en-GB")))
+        g.add((sub, VOID.triples, Literal(int(n), datatype=XSD.integer)))
+        g.add((ds, DCTERMS.source, graph))
+    for prefix in ("srx", "skos", "dct", "prov", "org", "schema"):
+        g.add((ds, VOID.vocabulary, URIRef(PREFIXES[prefix])))
+    return g
+
+
+def hash_iri(iri: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(iri.encode()).hexdigest()[:10]
+
+
+def dump_nquads(kb) -> bytes:
+    """Every quad, each in the named graph of its source."""
+    return kb.nquads()
+
+
+def dump_turtle(kb) -> bytes:
+    """Every distinct statement as Turtle, sources dropped (the N-Quads dump keeps them)."""
+    triples = {q.triple for q in kb.store}
+    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))

@@ -1,0 +1,123 @@
+"""Turn page models into responses: HTML through templates, RDF through serialisers, with negotiation."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlencode
+
+from flask import render_template, request
+
+from . import schema_org
+from .http import respond
+from .negotiation import FORMATS, RDF_FORMATS, Format, choose, serialise
+from .site import site
+
+
+def page_url(path: str) -> str:
+    """Return the absolute URL of a local path on this host."""
+    return request.host_url.rstrip("/") + request.script_root + path
+
+
+def alternates(iri: str) -> list[dict]:
+    """List the representations of a resource: HTML and each RDF format, with their URLs."""
+    s = site()
+    out = []
+    for fmt in FORMATS:
+        if s.iris.is_local(iri):
+            href = request.script_root + s.iris.path(iri) + fmt.suffix
+        else:
+            href = f"{request.script_root}/resource{fmt.suffix}?uri={quote(iri, safe='')}"
+        out.append({"key": fmt.key, "mimetype": fmt.mimetype, "title": fmt.title, "href": href, "suffix": fmt.suffix})
+    return out
+
+
+def negotiate(fmt: Format | None) -> Format | None:
+    """Return the suffix's format, or the one the Accept header prefers."""
+    return fmt or choose(request.accept_mimetypes)
+
+
+def not_acceptable():
+    offered = ", ".join(f.mimetype for f in FORMATS)
+    return respond(f"406 Not Acceptable\n\nThis resource is available as {offered}.\n", "text/plain", status=406, negotiated=True)
+
+
+def not_found(iri: str | None, fmt: Format | None = None, message: str | None = None):
+    """Answer an unknown resource: a helpful HTML page with search, or a short text for machines."""
+    message = message or (f"There is no resource with the IRI {iri} in this graph." if iri else "There is no page at this address.")
+    if fmt is not None and fmt.key != "html":
+        return respond(f"404 Not Found\n\n{message}\n", "text/plain", status=404, negotiated=True)
+    guess = _guess(iri or request.path)
+    hits = site().cached("search", _search_index).search(guess, limit=8) if guess else []
+    html = render_template("404.html", message=message, guess=guess, hits=hits, terms=site().terms)
+    return respond(html, "text/html", status=404, negotiated=True)
+
+
+def _guess(text: str) -> str:
+    tail = text.rstrip("/").rsplit("/", 1)[-1]
+    for suffix in (".html", ".ttl", ".jsonld", ".nt", ".rdf"):
+        tail = tail.removesuffix(suffix)
+    return " ".join(w for w in tail.replace("-", " ").replace("_", " ").split() if w.isalnum())[:80]
+
+
+def _search_index():
+    from .search_index import SearchIndex
+
+    s = site()
+    return SearchIndex(s.catalogue, s.iris.is_local)
+
+
+def entity(iri: str, fmt: Format | None):
+    """Answer a resource in the negotiated format, or 404/406."""
+    fmt = negotiate(fmt)
+    if fmt is None:
+        return not_acceptable()
+    s = site()
+    incoming = request.args.get("incoming")
+    page_no = request.args.get("page", "1")
+    page_no = int(page_no) if page_no.isdigit() else 1
+    model = s.entity_builder().build(iri, incoming, page_no)
+    if not model.exists:
+        return not_found(iri, fmt)
+    alts = alternates(iri)
+    canonical = page_url(s.iris.path(iri))
+    links = [(a["href"], "alternate", a["mimetype"]) for a in alts] + [(canonical, "canonical", None)]
+    if fmt.key != "html":
+        return respond(serialise(model.rdf, fmt), fmt.mimetype, links=links, negotiated=True)
+    nxt = _next_incoming(model, incoming)
+    if nxt:
+        links.append((nxt, "next", "text/html"))
+    templates = [f"entity-{key}.html" for key in model.class_keys] + ["entity.html"]
+    html = render_template(
+        templates, page=model, alternates=alts, canonical=canonical, index=_index_for(model),
+        jsonld=schema_org.embed(model, s.catalogue, canonical), incoming_href=_incoming_href,
+    )
+    return respond(html, "text/html", links=links, negotiated=True)
+
+
+def _incoming_href(group, page: int) -> str:
+    args = {k: v for k, v in request.args.items() if k not in ("incoming", "page")}
+    if page > 1:
+        args.update({"incoming": group.param, "page": str(page)})
+    query = urlencode(args)
+    return request.script_root + request.path + (f"?{query}" if query else "") + f"#{group.anchor}"
+
+
+def _next_incoming(model, incoming):
+    for group in model.incoming:
+        if group.param == incoming and group.page < group.pages:
+            return _incoming_href(group, group.page + 1).split("#")[0]
+    return None
+
+
+def _index_for(model):
+    """Return (href, title) of the class index a resource belongs in, for the breadcrumb."""
+    from .facets import INDEXES
+
+    s = site()
+    for spec in INDEXES.values():
+        if s.catalogue.is_a(model.iri, spec.cls):
+            return request.script_root + "/" + spec.name, spec.title
+    return None
+
+
+def rdf_formats():
+    return RDF_FORMATS

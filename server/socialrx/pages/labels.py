@@ -1,0 +1,153 @@
+"""Labels, descriptions, types and the class tree of every resource, read once per app from the store."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+from ..namespaces import SCHEMA, SRX, sparql_prologue
+from .iris import curie, local_name, rows
+
+LABEL_PROPS = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SCHEMA.name)
+ALT_PROPS = (SKOS.altLabel, SKOS.hiddenLabel)
+DESCRIPTION_PROPS = (SKOS.definition, DCTERMS.description, RDFS.comment, SCHEMA.description)
+BULK_ROWS = 5_000_000  # internal reads want every row, not the public row cap
+
+# Words for common terms the data uses but does not label itself.
+KNOWN = {
+    RDF.type: "type", RDFS.label: "label", RDFS.comment: "comment", RDFS.seeAlso: "see also",
+    RDFS.subClassOf: "subclass of", RDFS.subPropertyOf: "subproperty of", RDFS.domain: "domain",
+    RDFS.range: "range", OWL.Class: "class", OWL.ObjectProperty: "object property",
+    OWL.DatatypeProperty: "datatype property", OWL.AnnotationProperty: "annotation property",
+    OWL.Ontology: "ontology", OWL.versionIRI: "version IRI", OWL.versionInfo: "version",
+    OWL.TransitiveProperty: "transitive property", OWL.SymmetricProperty: "symmetric property",
+    SKOS.prefLabel: "preferred label", SKOS.altLabel: "also known as", SKOS.definition: "definition",
+    SKOS.note: "note", SKOS.editorialNote: "editorial note", SKOS.scopeNote: "scope note",
+    SKOS.inScheme: "in scheme", SKOS.topConceptOf: "top concept of", SKOS.hasTopConcept: "has top concept",
+    SKOS.broader: "broader", SKOS.narrower: "narrower", SKOS.closeMatch: "close match",
+    SKOS.exactMatch: "exact match", SKOS.Concept: "concept", SKOS.ConceptScheme: "concept scheme",
+    DCTERMS.source: "source", DCTERMS.title: "title", DCTERMS.description: "description",
+    DCTERMS.publisher: "publisher", DCTERMS.creator: "creator", DCTERMS.issued: "issued",
+    DCTERMS.created: "created", DCTERMS.modified: "modified", DCTERMS.license: "licence",
+    DCTERMS.date: "date", DCTERMS.identifier: "identifier", DCTERMS.isPartOf: "is part of",
+    DCTERMS.references: "references",
+    URIRef("http://www.w3.org/ns/org#ChangeEvent"): "change event",
+    URIRef("http://www.w3.org/ns/org#originalOrganization"): "original organisation",
+    URIRef("http://www.w3.org/ns/org#resultingOrganization"): "resulting organisation",
+    URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix"): "preferred namespace prefix",
+    URIRef("http://purl.org/vocab/vann/preferredNamespaceUri"): "preferred namespace IRI",
+}
+
+
+def lang_rank(lang: str | None) -> int:
+    """Rank a language tag by preference: en-GB, then en, other English, untagged, anything else."""
+    lang = (lang or "").lower()
+    if lang == "en-gb":
+        return 0
+    if lang == "en":
+        return 1
+    if lang.startswith("en-"):
+        return 2
+    return 3 if not lang else 4
+
+
+def best(literals) -> Literal | None:
+    """Pick the literal in the preferred language from (rank, literal) pairs."""
+    chosen = min(literals, key=lambda rl: (rl[0], lang_rank(rl[1].language), str(rl[1])), default=None)
+    return chosen[1] if chosen else None
+
+
+class Catalogue:
+    """What the site needs to name and classify any resource, without a query per term."""
+
+    def __init__(self, store):
+        self._labels = defaultdict(list)
+        self._alts = defaultdict(set)
+        self._descriptions = defaultdict(list)
+        self.types = defaultdict(set)
+        self.superclasses = defaultdict(set)
+        self._load(store)
+        self._label_cache: dict[str, str] = {}
+
+    def _load(self, store):
+        wanted = " ".join(f"<{p}>" for p in LABEL_PROPS + ALT_PROPS + DESCRIPTION_PROPS)
+        res = store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {wanted} }} ?s ?p ?o FILTER(isLiteral(?o)) }}", max_rows=BULK_ROWS)
+        for s, p, o in rows(res, "s", "p", "o"):
+            key = str(s)
+            if p in LABEL_PROPS:
+                self._labels[key].append((LABEL_PROPS.index(p), o))
+            elif p in ALT_PROPS:
+                self._alts[key].add(str(o))
+            else:
+                self._descriptions[key].append((DESCRIPTION_PROPS.index(p), o))
+        res = store.query("SELECT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?t)) }", max_rows=BULK_ROWS)
+        for s, t in rows(res, "s", "t"):
+            self.types[str(s)].add(str(t))
+        res = store.query(sparql_prologue(["rdfs"]) + "SELECT ?c ?sup WHERE { ?c rdfs:subClassOf ?sup FILTER(isIRI(?sup)) }", max_rows=BULK_ROWS)
+        for c, sup in rows(res, "c", "sup"):
+            self.superclasses[str(c)].add(str(sup))
+
+    def has_label(self, iri: str) -> bool:
+        return iri in self._labels or iri in self._alts
+
+    def label_literal(self, iri: str) -> Literal | None:
+        """Return the preferred label literal, or the preferred alternative label."""
+        found = best(self._labels.get(iri, ()))
+        if found is None and self._alts.get(iri):
+            return Literal(sorted(self._alts[iri])[0])
+        return found
+
+    def label(self, iri: str) -> str:
+        """Return a human label for any IRI: its own label, a known word, or its compact form."""
+        cached = self._label_cache.get(iri)
+        if cached is None:
+            lit = self.label_literal(iri)
+            if lit is not None:
+                cached = str(lit)
+            elif URIRef(iri) in KNOWN:
+                cached = KNOWN[URIRef(iri)]
+            else:
+                short = curie(iri)
+                cached = short if short != iri else local_name(iri)
+            self._label_cache[iri] = cached
+        return cached
+
+    def alt_labels(self, iri: str) -> list[str]:
+        main = self.label(iri)
+        return sorted(a for a in self._alts.get(iri, ()) if a != main)
+
+    def description(self, iri: str) -> Literal | None:
+        return best(self._descriptions.get(iri, ()))
+
+    def ancestors(self, cls: str) -> list[str]:
+        """Return the class and its superclasses, nearest first (breadth-first)."""
+        seen, order, frontier = {cls}, [cls], [cls]
+        while frontier:
+            nxt = []
+            for c in frontier:
+                for sup in sorted(self.superclasses.get(c, ())):
+                    if sup not in seen:
+                        seen.add(sup)
+                        order.append(sup)
+                        nxt.append(sup)
+            frontier = nxt
+        return order
+
+    def is_a(self, iri: str, cls: str) -> bool:
+        """Say whether the resource has cls among its types or their superclasses."""
+        return any(cls in self.ancestors(t) for t in self.types.get(iri, ()))
+
+    def most_specific_types(self, iri: str) -> list[str]:
+        """Return the resource's types that are not superclasses of its other types."""
+        types = self.types.get(iri, set())
+        implied = {a for t in types for a in self.ancestors(t)[1:]}
+        return sorted((t for t in types if t not in implied), key=self.label)
+
+    def subjects_labelled(self):
+        """Yield every IRI that has a label, an alternative label or a description."""
+        return set(self._labels) | set(self._alts) | set(self._descriptions)
+
+
+OUR_CLASS_ORDER = (SRX.Scheme, SRX.Service, SRX.Organisation, SRX.Area, SRX.Programme, SRX.Source, SKOS.Concept, SKOS.ConceptScheme, OWL.Class)

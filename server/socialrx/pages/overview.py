@@ -1,0 +1,136 @@
+"""The home page: the source infographic regenerated from the graph, with counts, the schemes' own words and a map."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from ..namespaces import sparql_prologue
+from .facets import INDEXES
+from .iris import rows
+from .labels import BULK_ROWS
+
+PROLOGUE = sparql_prologue(["srx", "rdfs", "skos", "dct"])
+# The concept schemes the infographic's sections draw on, by the scheme facet that uses them.
+SECTIONS = (("aim", "id/vocab/aims"), ("approach", "id/vocab/approaches"), ("role", "id/vocab/roles"),
+            ("referral", "id/vocab/referral-sources"), ("client", "id/vocab/client-groups"))
+INFOGRAPHIC = "id/source/care-forum-infographic"
+
+OWN_WORDS = PROLOGUE + """SELECT ?c ?owner ?stmt ?quote ?g WHERE {
+  ?owner srx:statedAim|srx:proposesVision ?stmt . ?stmt srx:hasAim ?c . GRAPH ?g { ?stmt srx:quote ?quote } }"""
+OUTCOMES = PROLOGUE + """SELECT ?x ?out ?quote ?g ?in WHERE {
+  ?x srx:reportedOutcome ?out . GRAPH ?g { ?out srx:quote ?quote } OPTIONAL { ?out srx:reportedIn ?in } }"""
+ELIGIBILITY = PROLOGUE + """SELECT ?x ?e ?quote ?g ?min ?max WHERE {
+  ?x srx:eligibility ?e .
+  OPTIONAL { GRAPH ?g { ?e srx:quote ?quote } } OPTIONAL { ?e srx:minimumAge ?min } OPTIONAL { ?e srx:maximumAge ?max } }"""
+COORDINATES = PROLOGUE + "SELECT ?a ?lat ?lon WHERE { ?a srx:latitude ?lat ; srx:longitude ?lon }"
+ABOUT = PROLOGUE + """SELECT ?s ?p ?o WHERE { VALUES ?p { dct:description srx:quote srx:url dct:publisher dct:title } ?s ?p ?o }"""
+MORE = PROLOGUE + "SELECT ?doc ?why ?pub WHERE { ?doc srx:recommendedFor ?why OPTIONAL { ?doc dct:publisher ?pub } }"
+
+
+@dataclass
+class Quote:
+    text: str
+    owner: str  # the scheme or document the words belong to
+    node: str  # the statement, outcome or eligibility node that carries the quote
+    source: str
+    extra: str | None = None
+
+
+@dataclass
+class Bar:
+    iri: str
+    count: int
+    members: list[str]
+
+
+@dataclass
+class Section:
+    key: str
+    scheme: str | None
+    bars: list[Bar]
+    quotes: list[Quote] = field(default_factory=list)
+
+    @property
+    def max(self) -> int:
+        return max((b.count for b in self.bars), default=0)
+
+
+@dataclass
+class Overview:
+    counts: dict[str, int]
+    sections: dict[str, Section]
+    outcomes: list[Quote]
+    areas: Section
+    points: list[dict]
+    about: dict[str, list[str]]
+    infographic: str
+    more: list[tuple[str, str, str | None]]
+
+
+def build(store, catalogue, index_builder, base: str) -> Overview:
+    """Read the overview from the store: one pass over the scheme table plus five small queries."""
+    table = index_builder.table(INDEXES["schemes"])
+    counts = {name: len(index_builder.table(spec)) for name, spec in INDEXES.items()}
+    sections = {}
+    for key, path in SECTIONS:
+        scheme = base + path
+        concepts = {str(c) for c, in rows(store.query(PROLOGUE + "SELECT ?scheme ?c WHERE { ?c skos:inScheme ?scheme }", bindings={"scheme": URIRef(scheme)}, max_rows=BULK_ROWS), "c")}
+        sections[key] = Section(key, scheme, _bars(table, key, concepts))
+
+    for c, owner, stmt, quote, g in rows(store.query(OWN_WORDS, max_rows=BULK_ROWS), "c", "owner", "stmt", "quote", "g"):
+        sections["aim"].quotes.append(Quote(str(quote), str(owner), str(stmt), str(g)))
+    outcomes = [Quote(str(q), str(x), str(out), str(g), str(rin) if rin else None)
+                for x, out, q, g, rin in rows(store.query(OUTCOMES, max_rows=BULK_ROWS), "x", "out", "quote", "g", "in")]
+    for x, e, quote, g, lo, hi in rows(store.query(ELIGIBILITY, max_rows=BULK_ROWS), "x", "e", "quote", "g", "min", "max"):
+        ages = _ages(lo, hi)
+        if quote is not None or ages:
+            sections["client"].quotes.append(Quote(str(quote) if quote else "", str(x), str(e), str(g) if g else "", ages))
+    for s in sections.values():
+        s.quotes.sort(key=lambda q: (catalogue.label(q.owner).lower(), q.text))
+
+    points = [{"iri": str(a), "lat": float(lat), "lon": float(lon)} for a, lat, lon in rows(store.query(COORDINATES, max_rows=BULK_ROWS), "a", "lat", "lon") if _number(lat) and _number(lon)]
+    areas = Section("area", None, _bars(table, "area", set()))
+    for p in points:
+        p["label"] = catalogue.label(p["iri"])
+        p["count"] = next((b.count for b in areas.bars if b.iri == p["iri"]), 0)
+
+    infographic = base + INFOGRAPHIC
+    about = defaultdict(list)
+    for p, o in rows(store.query(ABOUT, bindings={"s": URIRef(infographic)}), "p", "o"):
+        about[str(p).rsplit("/", 1)[-1]].append(str(o))
+    more = [(str(d), str(w), str(p) if p else None) for d, w, p in rows(store.query(MORE, max_rows=BULK_ROWS), "doc", "why", "pub")]
+    outcomes.sort(key=lambda q: catalogue.label(q.owner).lower())
+    return Overview(counts, sections, outcomes, areas, points, dict(about), infographic, more)
+
+
+def _bars(table, key, concepts) -> list[Bar]:
+    members = defaultdict(list)
+    for x, entry in table.items():
+        for v in entry.get(key, ()):
+            members[v].append(x)
+    for c in concepts:
+        members.setdefault(c, [])
+    bars = [Bar(v, len(xs), sorted(xs)) for v, xs in members.items()]
+    bars.sort(key=lambda b: (-b.count, b.iri))
+    return bars
+
+
+def _ages(lo, hi) -> str | None:
+    if lo is not None and hi is not None:
+        return f"aged {lo} to {hi}"
+    if lo is not None:
+        return f"aged {lo} and over"
+    if hi is not None:
+        return f"aged up to {hi}"
+    return None
+
+
+def _number(lit) -> bool:
+    try:
+        float(lit)
+        return True
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,106 @@
+"""An in-memory search over labels, alternative labels and descriptions, built once per app.
+
+Every query word must match the start of a word, or failing that any part of one, in some field. Hits
+score by where they match (label beats alternative label beats description) and how (whole word, then
+word start, then inside a word), so "navig" finds "Navigation" and "Care Navigators".
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+WORD = re.compile(r"\w+", re.UNICODE)
+FIELD_WEIGHT = {"label": 10.0, "alt": 6.0, "description": 1.5}
+MATCH_WEIGHT = {"exact": 3.0, "prefix": 2.0, "inside": 1.0}
+
+
+@dataclass
+class Entry:
+    iri: str
+    label: str
+    fields: tuple[tuple[str, str, str, tuple[str, ...]], ...]  # (field, text, lowered text, words)
+    ours: bool
+
+
+@dataclass
+class Hit:
+    iri: str
+    label: str
+    score: float
+    field: str
+    snippet: str
+
+
+def words(text: str) -> tuple[str, ...]:
+    return tuple(WORD.findall(text.lower()))
+
+
+class SearchIndex:
+    """Answer partial-word searches over every labelled or described resource."""
+
+    def __init__(self, catalogue, is_ours):
+        started = time.perf_counter()
+        self.entries: list[Entry] = []
+        for iri in sorted(catalogue.subjects_labelled()):
+            label = catalogue.label(iri)
+            fields = [("label", label)]
+            fields += [("alt", a) for a in catalogue.alt_labels(iri)]
+            desc = catalogue.description(iri)
+            if desc is not None:
+                fields.append(("description", str(desc)))
+            self.entries.append(Entry(iri, label, tuple((f, t, t.lower(), words(t)) for f, t in fields), is_ours(iri)))
+        self.build_ms = (time.perf_counter() - started) * 1000
+
+    def search(self, query: str, limit: int = 50) -> list[Hit]:
+        """Return the best hits for the query, best first."""
+        terms = words(query)
+        if not terms:
+            return []
+        hits = []
+        for entry in self.entries:
+            total, best_field = 0.0, None
+            for term in terms:
+                score, where = self._score(entry, term)
+                if not score:
+                    break
+                total += score
+                best_field = best_field or where
+            else:
+                whole = query.strip().lower()
+                if whole == entry.label.lower():
+                    total += 50
+                elif entry.label.lower().startswith(whole):
+                    total += 10
+                if entry.ours:
+                    total += 1
+                hits.append(Hit(entry.iri, entry.label, total, best_field, self._snippet(entry, best_field, terms)))
+        hits.sort(key=lambda h: (-h.score, h.label.lower(), h.iri))
+        return hits[:limit]
+
+    @staticmethod
+    def _score(entry: Entry, term: str) -> tuple[float, str | None]:
+        best, where = 0.0, None
+        for field, _, text, ws in entry.fields:
+            if term not in text:
+                continue
+            if term in ws:
+                kind = "exact"
+            elif any(w.startswith(term) for w in ws):
+                kind = "prefix"
+            else:
+                kind = "inside"
+            score = FIELD_WEIGHT[field] * MATCH_WEIGHT[kind]
+            if score > best:
+                best, where = score, field
+        return best, where
+
+    @staticmethod
+    def _snippet(entry: Entry, field: str | None, terms) -> str:
+        if field in (None, "label"):
+            return ""
+        original, text = next((o, t) for f, o, t, _ in entry.fields if f == field)
+        pos = min((text.find(t) for t in terms if t in text), default=0)
+        start = max(0, pos - 60)
+        return ("…" if start else "") + original[start:start + 160] + ("…" if start + 160 < len(original) else "")

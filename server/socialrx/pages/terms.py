@@ -1,0 +1,115 @@
+"""How one RDF term looks on a page: a labelled link, a formatted literal, or an external code."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDFS, XSD
+
+from ..namespaces import SCHEMA, SRX
+from .iris import IriMap, curie, local_name
+
+# Identifier properties shown as codes that link out: (system, link for a literal code or None to use the IRI).
+CODES = {
+    SRX.odsCode: ("ODS", "https://directory.spineservices.nhs.uk/ORD/2-0-0/organisations/{}"),
+    SRX.gssCode: ("GSS", "http://statistics.data.gov.uk/id/statistical-geography/{}"),
+    SRX.snomedCode: ("SNOMED CT", "http://snomed.info/id/{}"),
+    SRX.wikidata: ("Wikidata", "https://www.wikidata.org/wiki/{}"),
+    SRX.statisticalGeography: ("GSS", None),
+    SRX.odsRecord: ("ODS", None),
+}
+# Properties whose IRI values are documents elsewhere: link straight out.
+LINK_OUT = {SRX.url, SCHEMA.url, RDFS.seeAlso, DCTERMS.license, OWL.versionIRI}
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+DURATION_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
+
+
+@dataclass
+class Code:
+    system: str
+    code: str
+    href: str
+
+
+@dataclass
+class TermView:
+    kind: str  # "uri", "bnode" or "literal"
+    value: str
+    label: str
+    href: str | None = None
+    external: bool = False
+    lang: str | None = None
+    datatype: str | None = None
+    machine: str | None = None  # for <time datetime>
+    code: Code | None = None
+
+    @property
+    def is_quote(self) -> bool:
+        return False
+
+
+def format_literal(lit: Literal) -> tuple[str, str | None]:
+    """Return (what a reader sees, machine value for <time>) for a literal."""
+    text, dt = str(lit), lit.datatype
+    try:
+        if dt == XSD.date:
+            d = date.fromisoformat(text[:10])
+            return f"{d.day} {MONTHS[d.month - 1]} {d.year}", text
+        if dt == XSD.gYearMonth and re.fullmatch(r"\d{4}-\d{2}", text):
+            return f"{MONTHS[int(text[5:]) - 1]} {text[:4]}", text
+        if dt == XSD.gYear:
+            return text, text
+        if dt == XSD.duration:
+            return _duration(text), None
+    except (ValueError, IndexError):
+        pass
+    return text, None
+
+
+def _duration(text: str) -> str:
+    m = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?", text)
+    if not m or not any(m.groups()):
+        return text
+    parts = []
+    for n, unit in zip(m.groups(), "YMWD"):
+        if n:
+            word = DURATION_UNITS[unit]
+            parts.append(f"{int(n)} {word}{'' if int(n) == 1 else 's'}")
+    return ", ".join(parts)
+
+
+class TermMaker:
+    """Build TermViews with the site's labels and IRI mapping."""
+
+    def __init__(self, catalogue, iris: IriMap):
+        self.catalogue, self.iris = catalogue, iris
+
+    def make(self, term, prop=None) -> TermView:
+        if isinstance(term, URIRef):
+            iri = str(term)
+            view = TermView("uri", iri, self.catalogue.label(iri), href=self.iris.path(iri))
+            if prop in CODES:
+                system, _ = CODES[prop]
+                code = local_name(iri)
+                link = CODES[prop][1].format(code) if CODES[prop][1] else iri
+                view.code = Code(system, code, link)
+                view.href, view.external = link, True
+            elif prop in LINK_OUT and not self.iris.is_local(iri):
+                view.href, view.external, view.label = iri, True, iri if not self.catalogue.has_label(iri) else view.label
+            return view
+        if isinstance(term, BNode):
+            return TermView("bnode", str(term), "(unnamed node)")
+        display, machine = format_literal(term)
+        view = TermView("literal", str(term), display, lang=term.language, machine=machine,
+                        datatype=curie(str(term.datatype)) if term.datatype else None)
+        if prop in CODES and CODES[prop][1]:
+            system, pattern = CODES[prop]
+            view.code = Code(system, str(term), pattern.format(str(term)))
+        return view
+
+    def iri(self, iri: str) -> TermView:
+        return self.make(URIRef(iri))

@@ -1,0 +1,63 @@
+"""The store protocol and its errors: every SPARQL query in the app goes through a Store."""
+
+from __future__ import annotations
+
+
+class QueryError(Exception):
+    """A query could not be answered; .message says what, where and how to fix, .status is the HTTP status."""
+
+    status = 400
+
+    def __init__(self, message: str, *, status: int | None = None, position: tuple[int, int] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.position = position
+        if status is not None:
+            self.status = status
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class QueryTimeout(QueryError):
+    """The query ran past the time limit and was stopped."""
+
+    status = 503
+
+
+class QueryRefused(QueryError):
+    """The query asks for something this endpoint never does: updates, outbound fetching, huge or deep input."""
+
+    status = 403
+
+
+class Store:
+    """What embedded and remote stores offer; code outside store/ depends only on this."""
+
+    settings = None
+
+    def query(self, text: str, *, bindings: dict | None = None, default_graph_uris=(), named_graph_uris=(),
+              timeout_ms: int | None = None, max_rows: int | None = None):
+        """Run one SPARQL query and return a Result (raises QueryError and subclasses)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release processes and connections; the store answers no query afterwards."""
+
+    def triple_count(self) -> int:
+        """Return how many quads the store holds (all graphs)."""
+        raise NotImplementedError
+
+    def graph_names(self) -> list[str]:
+        """Return the IRIs of the named graphs, sorted."""
+        raise NotImplementedError
+
+    def reload(self, kb) -> None:
+        """Make the store answer from the knowledge base as it is now (after imports changed it)."""
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,66 @@
+// socialrx: start the NHS.UK components, draw the map of areas, and search in the browser on the static copy.
+import { initAll } from "./vendor/nhsuk-frontend/nhsuk-frontend.min.js";
+
+initAll();
+
+function drawMap(el) {
+  const points = JSON.parse(el.dataset.points || "[]");
+  if (!points.length || !window.L) return;
+  el.classList.add("srx-map--live");
+  el.replaceChildren();
+  // No tile layer: the map works offline, drawing only the areas the data gives coordinates for.
+  const map = window.L.map(el, { attributionControl: false });
+  const max = Math.max(...points.map((p) => p.count), 1);
+  const bounds = [];
+  for (const p of points) {
+    const marker = window.L.circleMarker([p.lat, p.lon], { radius: 6 + 14 * (p.count / max), color: "#005eb8" });
+    marker.bindTooltip(`${p.label}: ${p.count} scheme${p.count === 1 ? "" : "s"}`);
+    marker.addTo(map);
+    bounds.push([p.lat, p.lon]);
+  }
+  map.fitBounds(bounds, { padding: [30, 30], maxZoom: 10 });
+}
+
+function escape(text) {
+  const span = document.createElement("span");
+  span.textContent = text;
+  return span.innerHTML;
+}
+
+async function staticSearch(box) {
+  // The static copy has no server to ask, so rank the downloaded index the same way the server does.
+  const q = new URLSearchParams(location.search).get("q") || "";
+  const words = q.toLowerCase().match(/\w+/gu) || [];
+  if (!words.length) return;
+  const input = document.getElementById("q");
+  if (input) input.value = q;
+  const root = document.body.dataset.root || "";
+  const entries = await (await fetch(box.dataset.index)).json();
+  const weight = { label: 10, alt: 6, description: 1.5 };
+  const hits = [];
+  for (const e of entries) {
+    let total = 0;
+    for (const w of words) {
+      let best = 0;
+      for (const [field, text] of e.fields) {
+        const low = text.toLowerCase();
+        if (!low.includes(w)) continue;
+        const ws = low.match(/\w+/gu) || [];
+        const kind = ws.includes(w) ? 3 : ws.some((x) => x.startsWith(w)) ? 2 : 1;
+        best = Math.max(best, weight[field] * kind);
+      }
+      if (!best) { total = 0; break; }
+      total += best;
+    }
+    if (total) hits.push([total + (e.label.toLowerCase() === q.toLowerCase() ? 50 : 0) + (e.ours ? 1 : 0), e]);
+  }
+  hits.sort((a, b) => b[0] - a[0] || a[1].label.localeCompare(b[1].label));
+  const items = hits.slice(0, 50).map(([, e]) =>
+    `<li class="srx-result"><h2 class="nhsuk-heading-s srx-result__title"><a href="${escape(root + e.page)}" title="${escape(e.iri)}">${escape(e.label)}</a></h2><p class="nhsuk-body-s">${escape(e.types.join(", "))}</p></li>`);
+  box.innerHTML = `<p class="srx-result-count" role="status">${hits.length} result${hits.length === 1 ? "" : "s"} for <q>${escape(q)}</q>.</p><ol class="nhsuk-list srx-results">${items.join("")}</ol>`;
+}
+
+const map = document.getElementById("srx-map");
+if (map) drawMap(map);
+const results = document.getElementById("srx-search-results");
+if (results && results.dataset.static === "1") staticSearch(results);

@@ -1,0 +1,124 @@
+"""`socialrx enrich wikidata` against a real local SPARQL server (oxigraph, started and stopped by PID here)."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pyoxigraph as ox
+import pytest
+import requests
+from imports_support import FIXTURES, graph_of, run_cli
+
+ID = "https://w3id.org/socialrx/id/"
+SRX = "https://w3id.org/socialrx/def/"
+GRAPH = "https://w3id.org/socialrx/graph/import/wikidata"
+PROV = "http://www.w3.org/ns/prov#"
+
+pytestmark = pytest.mark.skipif(shutil.which("oxigraph") is None, reason="the oxigraph server CLI (pip install oxigraph) is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def wikidata_like(tmp_path_factory):
+    """A local oxigraph server holding a fixture in Wikidata's shape; yields its query endpoint."""
+    location = tmp_path_factory.mktemp("wikidata-db")
+    subprocess.run(["oxigraph", "load", "--location", str(location), "--file", str(FIXTURES / "wikidata.ttl")],
+                   check=True, capture_output=True, timeout=60)
+    port = free_port()
+    server = subprocess.Popen(["oxigraph", "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(endpoint, params={"query": "ASK {}"}, timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("the oxigraph server did not start")
+            time.sleep(0.1)
+        yield endpoint
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.kill(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def objects(store, s, p):
+    return sorted(q.object.value for q in store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None))
+
+
+def test_enrich_stores_coordinates_population_websites_and_labels(wikidata_like, tmp_path):
+    folder = tmp_path / "imports"
+    assert run_cli("enrich", "wikidata", "--endpoint", wikidata_like, "--imports-dir", folder) == 0
+    g = graph_of(folder / "wikidata.nq")
+    assert {q.graph_name.value for q in g} == {GRAPH}
+    bristol = ID + "area/bristol"
+    assert [float(x) for x in objects(g, bristol, SRX + "latitude")] == [51.45]
+    assert [float(x) for x in objects(g, bristol, SRX + "longitude")] == [-2.58]  # WKT gives longitude first
+    assert objects(g, bristol, SRX + "population") == ["400000"]
+    assert objects(g, bristol, "https://schema.org/url") == ["https://www.bristol.gov.uk/"]
+    labels = list(g.quads_for_pattern(ox.NamedNode("http://www.wikidata.org/entity/Q23154"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None, None))
+    assert [(q.object.value, q.object.language) for q in labels] == [("Bristol", "en")]
+    assert objects(g, ID + "area/leeds", SRX + "population") == ["800000"]
+
+
+def test_enrich_records_endpoint_query_and_fetch_time(wikidata_like, tmp_path):
+    folder = tmp_path / "imports"
+    run_cli("enrich", "wikidata", "--endpoint", wikidata_like, "--imports-dir", folder)
+    g = graph_of(folder / "wikidata.nq")
+    assert objects(g, GRAPH, PROV + "wasDerivedFrom") == [wikidata_like]
+    assert len(objects(g, GRAPH, PROV + "generatedAtTime")) == 1
+    activity = objects(g, GRAPH, PROV + "wasGeneratedBy")[0]
+    assert wikidata_like in objects(g, activity, PROV + "used")
+    query = objects(g, GRAPH + "#query", PROV + "value")[0]
+    assert "wdt:P625" in query and "wdt:P1082" in query
+
+
+def test_enrich_with_a_query_file_and_again_leaves_the_count_unchanged(wikidata_like, tmp_path):
+    folder = tmp_path / "imports"
+    query = tmp_path / "population-only.rq"
+    query.write_text("PREFIX wdt: <http://www.wikidata.org/prop/direct/>\n"
+                     "SELECT ?item ?population WHERE { VALUES ?item { {{items}} } ?item wdt:P1082 ?population }\n")
+    assert run_cli("enrich", "wikidata", "--endpoint", wikidata_like, "--query", query, "--imports-dir", folder) == 0
+    first = len(graph_of(folder / "wikidata.nq"))
+    g = graph_of(folder / "wikidata.nq")
+    assert objects(g, ID + "area/bristol", SRX + "latitude") == []
+    assert objects(g, ID + "area/bristol", SRX + "population") == ["400000"]
+    assert run_cli("enrich", "wikidata", "--endpoint", wikidata_like, "--query", query, "--imports-dir", folder) == 0
+    assert len(graph_of(folder / "wikidata.nq")) == first
+
+
+def test_an_unreachable_endpoint_exits_2_and_keeps_the_graph(wikidata_like, tmp_path, capsys):
+    folder = tmp_path / "imports"
+    run_cli("enrich", "wikidata", "--endpoint", wikidata_like, "--imports-dir", folder)
+    before = (folder / "wikidata.nq").read_bytes()
+    dead = f"http://127.0.0.1:{free_port()}/query"
+    assert run_cli("enrich", "wikidata", "--endpoint", dead, "--imports-dir", folder, "--timeout", "5") == 2
+    assert "nothing was written" in capsys.readouterr().err
+    assert (folder / "wikidata.nq").read_bytes() == before
+
+
+def test_the_default_endpoint_is_wikidata_but_nothing_is_fetched_unless_asked():
+    from socialrx.importers import enrich
+
+    assert enrich.WIKIDATA_ENDPOINT == "https://query.wikidata.org/sparql"
+    # The app, the link report, the postcode finder and the importers never load the SPARQL client.
+    code = ("import sys, socialrx.web, socialrx.web.links, socialrx.web.postcode, socialrx.importers.run, "
+            "socialrx.commands.importer, socialrx.commands.links; print('SPARQLWrapper' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
