@@ -78,15 +78,23 @@ def run(args) -> int:
         print("Refusing to serve data that does not conform; fix it or pass --allow-invalid.", file=sys.stderr)
         return 1
 
-    from waitress import serve
+    from waitress import create_server
 
     from ..web import create_app
 
     app = create_app(settings, kb=kb)
+    # Let oversized GET requests reach our own 413 handler instead of waitress's 431.
+    header_limit = max(settings.max_request_kb * 1024 * 2, 262144)
+    try:
+        server = create_server(app, host=args.host, port=args.port, threads=args.threads, ident="socialrx", max_request_header_size=header_limit)
+    except OSError as e:
+        app.extensions["socialrx.store"].close()
+        print(f"Cannot listen on {args.host}:{args.port}: {e.strerror}. Stop what uses it or pick another --port.", file=sys.stderr)
+        return 2
     print(f"Serving on http://{args.host}:{args.port}/  (SPARQL at /sparql, settings at /-/settings; Ctrl-C stops)")
     sys.stdout.flush()
     try:
-        serve(app, host=args.host, port=args.port, threads=args.threads, ident="socialrx")
+        server.run()
     finally:
         app.extensions["socialrx.store"].close()
     return 0

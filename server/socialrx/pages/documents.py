@@ -7,13 +7,18 @@ from urllib.parse import quote, urlencode
 from flask import render_template, request
 
 from . import schema_org
-from .http import respond
+from .responses import respond
+from .search_index import site_index
+from .iris import valid_iri
+from .navigation import ABSOLUTE_FLAG, is_static
 from .negotiation import FORMATS, RDF_FORMATS, Format, choose, serialise
 from .site import site
 
 
 def page_url(path: str) -> str:
-    """Return the absolute URL of a local path on this host."""
+    """Return the absolute URL of a local path on this host (root-relative on a static copy with no address)."""
+    if is_static() and not request.environ.get(ABSOLUTE_FLAG):
+        return request.script_root + path
     return request.host_url.rstrip("/") + request.script_root + path
 
 
@@ -26,6 +31,7 @@ def alternates(iri: str) -> list[dict]:
             href = request.script_root + s.iris.path(iri) + fmt.suffix
         else:
             href = f"{request.script_root}/resource{fmt.suffix}?uri={quote(iri, safe='')}"
+
         out.append({"key": fmt.key, "mimetype": fmt.mimetype, "title": fmt.title, "href": href, "suffix": fmt.suffix})
     return out
 
@@ -46,7 +52,7 @@ def not_found(iri: str | None, fmt: Format | None = None, message: str | None = 
     if fmt is not None and fmt.key != "html":
         return respond(f"404 Not Found\n\n{message}\n", "text/plain", status=404, negotiated=True)
     guess = _guess(iri or request.path)
-    hits = site().cached("search", _search_index).search(guess, limit=8) if guess else []
+    hits = site_index(site()).search(guess, limit=8) if guess else []
     html = render_template("404.html", message=message, guess=guess, hits=hits, terms=site().terms)
     return respond(html, "text/html", status=404, negotiated=True)
 
@@ -58,23 +64,18 @@ def _guess(text: str) -> str:
     return " ".join(w for w in tail.replace("-", " ").replace("_", " ").split() if w.isalnum())[:80]
 
 
-def _search_index():
-    from .search_index import SearchIndex
-
-    s = site()
-    return SearchIndex(s.catalogue, s.iris.is_local)
-
-
 def entity(iri: str, fmt: Format | None):
     """Answer a resource in the negotiated format, or 404/406."""
     fmt = negotiate(fmt)
     if fmt is None:
         return not_acceptable()
+    if not valid_iri(iri):
+        return not_found(None, fmt, "That is not an IRI this graph could hold: an IRI has a scheme such as https: and no spaces, quotes or angle brackets.")
     s = site()
     incoming = request.args.get("incoming")
     page_no = request.args.get("page", "1")
     page_no = int(page_no) if page_no.isdigit() else 1
-    model = s.entity_builder().build(iri, incoming, page_no)
+    model = s.entity(iri, incoming, page_no)
     if not model.exists:
         return not_found(iri, fmt)
     alts = alternates(iri)

@@ -116,7 +116,7 @@ class EntityPage:
 OUTGOING = """SELECT ?s ?node ?p ?o ?g WHERE {
   { GRAPH ?g { ?s ?p ?o } }
   UNION
-  { ?s ?via ?node . FILTER(isBlank(?node) || ?via IN (%s)) GRAPH ?g { ?node ?p ?o } }
+  { ?s ?via ?node . FILTER(isBlank(?node) || ?via IN (%s) || STRSTARTS(STR(?node), CONCAT(STR(?s), "#"))) GRAPH ?g { ?node ?p ?o } }
   UNION
   { ?s ?via ?b . FILTER(isBlank(?b)) ?b ?via2 ?node . FILTER(isBlank(?node)) GRAPH ?g { ?node ?p ?o } }
 }""" % ", ".join(f"<{p}>" for p in INLINE)
@@ -185,16 +185,23 @@ class EntityBuilder:
             statements = []
             for o, gs in values.items():
                 nested = None
-                if (isinstance(o, BNode) or (p in INLINE and isinstance(o, URIRef))) and o in by_node and o not in seen:
+                if self._inline(subject, p, o) and o in by_node and o not in seen:
                     nested = self._node(o, by_node, quotes, seen | {o})
                 sources = [self._source(g, subject, quotes if p != SRX.quote else {}) for g in gs]
                 statements.append(Statement(self.terms.make(o, prop=p), sources, nested))
-            statements.sort(key=lambda s: (s.value.kind != "uri", s.value.label.lower(), s.value.value))
+            statements.sort(key=lambda s: (s.value.kind != "uri", s.value.number or 0, s.value.label.lower(), s.value.value))
             groups.append(Group(self.terms.make(p), statements))
         groups.sort(key=self._group_order)
         term = self.terms.make(subject)
         types = [self.terms.iri(t) for t in self.catalogue.most_specific_types(str(subject))] if isinstance(subject, URIRef) else []
         return Node(term, groups, types)
+
+    @staticmethod
+    def _inline(subject, p, o) -> bool:
+        """Say whether a value is shown inside its subject's page: blank nodes, detail nodes, and hash IRIs of the page."""
+        if isinstance(o, BNode):
+            return True
+        return isinstance(o, URIRef) and (p in INLINE or str(o).startswith(str(subject) + "#"))
 
     @staticmethod
     def _group_order(group: Group):

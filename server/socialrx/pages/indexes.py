@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import json, render_template, request
 
 from .documents import page_url
-from .http import respond
+from .responses import respond
 from .navigation import is_static
 from .site import site
 

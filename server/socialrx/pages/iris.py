@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, unquote
 
 from rdflib import BNode, Literal, URIRef
 
 from ..namespaces import PREFIXES
 
-# Only these first segments under the base IRI get their own local paths; any other IRI
-# (ours or not) is shown at /resource?uri=.
+# Only these first segments under the base IRI get entity pages at their own paths; any other IRI
+# (ours or not) is shown at /resource?uri=. Under DOCUMENT_ROOTS the IRIs name pages other parts
+# of the site serve (the query catalogue), so links go there.
 LOCAL_ROOTS = ("id/", "def/", "graph/")
+DOCUMENT_ROOTS = ("queries/",)
 SAFE = "/:@!$&'()*+,;=-._~"
+IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]*")
+
+
+def valid_iri(text: str) -> bool:
+    """Say whether text is an absolute IRI that a store will accept (no spaces, brackets or quotes)."""
+    return bool(IRI.fullmatch(text)) and len(text) < 4096
 
 
 class IriMap:
@@ -24,10 +33,28 @@ class IriMap:
         rest = iri[len(self.base):] if iri.startswith(self.base) else None
         return rest is not None and rest.startswith(LOCAL_ROOTS) and "#" not in rest and "?" not in rest
 
+    def document(self, iri: str) -> str | None:
+        """Return the local IRI whose page describes a hash IRI (x#y -> x), or None."""
+        doc, sep, _ = iri.partition("#")
+        return doc if sep and self.is_local(doc) else None
+
     def path(self, iri: str) -> str:
-        """Return the root-relative path of the page for an IRI."""
+        """Return the root-relative path of the page for an IRI (with #fragment for hash IRIs of our documents)."""
         if self.is_local(iri):
             return "/" + quote(iri[len(self.base):], safe=SAFE)
+        doc = self.document(iri)
+        if doc:
+            return self.path(doc) + "#" + quote(iri.partition("#")[2], safe=SAFE)
+        rest = iri[len(self.base):] if iri.startswith(self.base) else ""
+        if rest.startswith(DOCUMENT_ROOTS) and "#" not in rest and "?" not in rest:
+            return "/" + quote(rest, safe=SAFE)
+        return "/resource?uri=" + quote(iri, safe="")
+
+    def data_path(self, iri: str) -> str:
+        """Return the path its RDF twins hang off: the page of the IRI, or of its document, or /resource."""
+        target = self.document(iri) or iri
+        if self.is_local(target):
+            return self.path(target)
         return "/resource?uri=" + quote(iri, safe="")
 
     def iri(self, path: str) -> str:
@@ -44,7 +71,8 @@ def term_from_binding(b: dict | None):
         return URIRef(b["value"])
     if kind == "bnode":
         return BNode(b["value"])
-    return Literal(b["value"], lang=b.get("xml:lang"), datatype=b.get("datatype"))
+    # Keep the lexical form as written (rdflib would turn "P6W" into "P42D").
+    return Literal(b["value"], lang=b.get("xml:lang"), datatype=b.get("datatype"), normalize=False)
 
 
 def rows(result, *names):

@@ -10,6 +10,7 @@ from flask import request
 from ..namespaces import SRX
 
 STATIC_FLAG = "socialrx.static"
+ABSOLUTE_FLAG = "socialrx.static_absolute"  # the static copy knows the address it will be served from
 NAV = (
     ("/schemes", "Schemes"), ("/organisations", "Organisations"), ("/places", "Places"),
     ("/programmes", "Programmes"), ("/sources", "Sources"), ("/concepts", "Concepts"),

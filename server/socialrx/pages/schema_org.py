@@ -32,8 +32,9 @@ def schema_type(catalogue, iri: str) -> str:
 
 def embed(page, catalogue, page_url: str) -> str:
     """Return the page's schema.org description as JSON safe to put inside a <script> element."""
-    doc = {"@context": "https://schema.org", "@type": schema_type(catalogue, page.iri), "@id": page.iri,
-           "name": page.label, "url": page_url, "mainEntityOfPage": page_url}
+    doc = {"@context": "https://schema.org", "@type": schema_type(catalogue, page.iri), "@id": page.iri, "name": page.label}
+    if page_url.startswith(("http://", "https://")):
+        doc["url"] = doc["mainEntityOfPage"] = page_url
     if page.description is not None:
         doc["description"] = str(page.description)
     if page.alt_labels:

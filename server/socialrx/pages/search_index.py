@@ -2,7 +2,8 @@
 
 Every query word must match the start of a word, or failing that any part of one, in some field. Hits
 score by where they match (label beats alternative label beats description) and how (whole word, then
-word start, then inside a word), so "navig" finds "Navigation" and "Care Navigators".
+word start, then inside a word), so "navig" finds "Navigation" and "Care Navigators"; ties go to the
+label the query covers most, and to schemes, organisations, places and concepts over detail nodes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,11 @@ import re
 import time
 from dataclasses import dataclass
 
+from rdflib.namespace import SKOS
+
+from ..namespaces import SRX
+
+PRIMARY = tuple(str(c) for c in (SRX.Service, SRX.Organisation, SRX.Area, SRX.Programme, SRX.Source, SKOS.Concept, SKOS.ConceptScheme))
 WORD = re.compile(r"\w+", re.UNICODE)
 FIELD_WEIGHT = {"label": 10.0, "alt": 6.0, "description": 1.5}
 MATCH_WEIGHT = {"exact": 3.0, "prefix": 2.0, "inside": 1.0}
@@ -22,6 +28,7 @@ class Entry:
     label: str
     fields: tuple[tuple[str, str, str, tuple[str, ...]], ...]  # (field, text, lowered text, words)
     ours: bool
+    primary: bool  # a scheme, organisation, place, programme, source or concept rather than a detail node
 
 
 @dataclass
@@ -40,7 +47,7 @@ def words(text: str) -> tuple[str, ...]:
 class SearchIndex:
     """Answer partial-word searches over every labelled or described resource."""
 
-    def __init__(self, catalogue, is_ours):
+    def __init__(self, catalogue, is_ours, primary_classes=()):
         started = time.perf_counter()
         self.entries: list[Entry] = []
         for iri in sorted(catalogue.subjects_labelled()):
@@ -50,7 +57,8 @@ class SearchIndex:
             desc = catalogue.description(iri)
             if desc is not None:
                 fields.append(("description", str(desc)))
-            self.entries.append(Entry(iri, label, tuple((f, t, t.lower(), words(t)) for f, t in fields), is_ours(iri)))
+            primary = any(catalogue.is_a(iri, c) for c in primary_classes)
+            self.entries.append(Entry(iri, label, tuple((f, t, t.lower(), words(t)) for f, t in fields), is_ours(iri), primary))
         self.build_ms = (time.perf_counter() - started) * 1000
 
     def search(self, query: str, limit: int = 50) -> list[Hit]:
@@ -68,13 +76,14 @@ class SearchIndex:
                 total += score
                 best_field = best_field or where
             else:
-                whole = query.strip().lower()
-                if whole == entry.label.lower():
+                whole, label = query.strip().lower(), entry.label.lower()
+                if whole == label:
                     total += 50
-                elif entry.label.lower().startswith(whole):
+                elif label.startswith(whole):
                     total += 10
-                if entry.ours:
-                    total += 1
+                if best_field == "label":  # the more of the label the query covers, the better the match
+                    total += 5 * min(1.0, sum(len(t) for t in terms) / max(len(label), 1))
+                total += 3 * entry.primary + entry.ours
                 hits.append(Hit(entry.iri, entry.label, total, best_field, self._snippet(entry, best_field, terms)))
         hits.sort(key=lambda h: (-h.score, h.label.lower(), h.iri))
         return hits[:limit]
@@ -104,3 +113,8 @@ class SearchIndex:
         pos = min((text.find(t) for t in terms if t in text), default=0)
         start = max(0, pos - 60)
         return ("…" if start else "") + original[start:start + 160] + ("…" if start + 160 < len(original) else "")
+
+
+def site_index(site) -> SearchIndex:
+    """Return the site's search index, built on first use."""
+    return site.cached("search", lambda: SearchIndex(site.catalogue, site.iris.is_local, PRIMARY))

@@ -46,10 +46,32 @@ class TermView:
     datatype: str | None = None
     machine: str | None = None  # for <time datetime>
     code: Code | None = None
+    number: float | None = None  # numbers and durations (in days) sort by value
 
-    @property
-    def is_quote(self) -> bool:
-        return False
+
+def magnitude(lit: Literal) -> float | None:
+    """Return a number to sort a numeric or duration literal by, else None."""
+    text = str(lit)
+    if lit.datatype == XSD.duration:
+        m = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?", text)
+        if m and any(m.groups()):
+            y, mo, w, d = (int(x or 0) for x in m.groups())
+            return y * 365.25 + mo * 30.44 + w * 7 + d
+        return None
+    if lit.datatype in (XSD.decimal, XSD.integer, XSD.double, XSD.float, XSD.nonNegativeInteger, XSD.int, XSD.long):
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    return None
+
+
+def bcp47(tag: str | None) -> str | None:
+    """Give a language tag its usual case (rdflib lower-cases them): en-gb -> en-GB."""
+    if not tag:
+        return None
+    parts = tag.split("-")
+    return "-".join([parts[0].lower()] + [p.upper() if len(p) == 2 else p.title() if len(p) == 4 else p for p in parts[1:]])
 
 
 def format_literal(lit: Literal) -> tuple[str, str | None]:
@@ -74,8 +96,11 @@ def _duration(text: str) -> str:
     m = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?", text)
     if not m or not any(m.groups()):
         return text
+    years, months, weeks, days = m.groups()
+    if days and not (years or months or weeks) and int(days) % 7 == 0:
+        weeks, days = str(int(days) // 7), None  # stores write P6W as P42D; give the source's weeks back
     parts = []
-    for n, unit in zip(m.groups(), "YMWD"):
+    for n, unit in zip((years, months, weeks, days), "YMWD"):
         if n:
             word = DURATION_UNITS[unit]
             parts.append(f"{int(n)} {word}{'' if int(n) == 1 else 's'}")
@@ -104,8 +129,8 @@ class TermMaker:
         if isinstance(term, BNode):
             return TermView("bnode", str(term), "(unnamed node)")
         display, machine = format_literal(term)
-        view = TermView("literal", str(term), display, lang=term.language, machine=machine,
-                        datatype=curie(str(term.datatype)) if term.datatype else None)
+        view = TermView("literal", str(term), display, lang=bcp47(term.language), machine=machine,
+                        datatype=curie(str(term.datatype)) if term.datatype else None, number=magnitude(term))
         if prop in CODES and CODES[prop][1]:
             system, pattern = CODES[prop]
             view.code = Code(system, str(term), pattern.format(str(term)))

@@ -17,7 +17,7 @@ from rdflib.namespace import RDF, XSD
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from ..namespaces import PREFIXES, sparql_prologue
+from ..namespaces import sparql_prologue
 from .base import QueryError, QueryRefused
 
 HTML = "text/html"
@@ -212,4 +212,4 @@ def default_query() -> str:
 
 
 __all__ = ["read_request", "negotiate", "not_acceptable", "service_description", "graph_sizes", "load_examples",
-           "default_query", "PREFIXES", "DESCRIPTION_FORMATS", "HTML"]
+           "default_query", "DESCRIPTION_FORMATS", "HTML"]

@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request
 
 from ..pages import documents, navigation
 from ..pages.facets import INDEXES, IndexBuilder
-from ..pages.http import respond
+from ..pages.responses import respond
 from ..pages.negotiation import BY_SUFFIX, split_suffix
 from ..pages.site import site
 
@@ -23,6 +23,20 @@ def chrome():
 def slug(text):
     """Make an HTML id from an IRI or label."""
     return navigation.slug(text)
+
+
+@bp.app_template_filter("anchor")
+def anchor(iri):
+    """Give a nested node its HTML id: the fragment of a hash IRI, so x#y links land on it."""
+    fragment = str(iri).partition("#")[2]
+    return fragment or "node-" + navigation.slug("-".join(str(iri).rstrip("/").rsplit("/", 2)[-2:]))
+
+
+@bp.app_template_filter("sentence")
+def sentence(text):
+    """Capitalise the first letter only ("area served" -> "Area served")."""
+    text = str(text)
+    return text[:1].upper() + text[1:]
 
 
 @bp.get("/")
@@ -61,6 +75,10 @@ def resource_by_iri(suffix):
     s = site()
     if s.iris.is_local(iri):
         return redirect(request.script_root + s.iris.path(iri) + suffix, code=301)
+    doc = s.iris.document(iri)
+    if doc:  # a hash IRI is described on its document's page
+        fragment = "#" + iri.partition("#")[2] if suffix in ("", ".html") else ""
+        return redirect(request.script_root + s.iris.path(doc) + suffix + fragment, code=303)
     return documents.entity(iri, BY_SUFFIX.get(suffix))
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, json, render_template, request
 from ..pages import dataset
 from ..pages.documents import not_acceptable, page_url
 from ..pages.facets import INDEXES
-from ..pages.http import respond
+from ..pages.responses import respond
 from ..pages.negotiation import BY_SUFFIX, RDF_FORMATS, choose, serialise
 from ..pages.site import site
 from ..settings import SETTINGS

@@ -7,8 +7,8 @@ import time
 from flask import Blueprint, json, render_template, request
 
 from ..pages.documents import page_url
-from ..pages.http import respond
-from ..pages.search_index import SearchIndex
+from ..pages.responses import respond
+from ..pages.search_index import SearchIndex, site_index
 from ..pages.site import site
 
 bp = Blueprint("search", __name__)
@@ -16,8 +16,7 @@ MAX_QUERY = 200
 
 
 def index() -> SearchIndex:
-    s = site()
-    return s.cached("search", lambda: SearchIndex(s.catalogue, s.iris.is_local))
+    return site_index(site())
 
 
 @bp.get("/search", defaults={"suffix": ""})
