@@ -55,6 +55,17 @@ def kb():
     return KnowledgeBase.load()
 
 
+@pytest.fixture(scope="module")
+def store(kb):
+    """Our store over the shipped knowledge base (with its query workers), closed after the module."""
+    from socialrx.settings import Settings
+    from socialrx.store import open_store
+
+    opened = open_store(kb, Settings())
+    yield opened
+    opened.close()
+
+
 @pytest.fixture
 def app(kb):
     """The Flask app over the shipped knowledge base, with one query worker; its store is closed afterwards."""

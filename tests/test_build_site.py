@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
-import sys
 
 import pytest
 import rdflib
 import requests
 
-from conftest import free_port, wait_until_answers
-from site_walk import walk
+from site_walk import serve_folder, walk
 
 
 @pytest.fixture(scope="module")
@@ -37,16 +32,8 @@ def built(kb, tmp_path_factory):
 def static_server(built):
     """Serve the built folder with `python -m http.server` on 127.0.0.1; stopped by PID afterwards."""
     out, _, _ = built
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(out)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answers(url + "/", process=process)
+    with serve_folder(out) as url:
         yield url
-    finally:
-        os.kill(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
 
 
 def test_build_reports_progress_and_no_failures(built):

@@ -10,8 +10,6 @@ from rdflib.namespace import XSD
 
 from socialrx import catalogue as cat
 from socialrx.catalogue_graph import catalogue_quads, queries_graph, query_iri
-from socialrx.settings import Settings
-from socialrx.store import open_store
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 ID = "https://w3id.org/socialrx/id/"
@@ -30,13 +28,6 @@ INJECTIONS = [
     "E06000023\n# } ?s ?p ?o {",
     "\\u0022) } #",
 ]
-
-
-@pytest.fixture(scope="module")
-def store(kb):
-    opened = open_store(kb, Settings())
-    yield opened
-    opened.close()
 
 
 @pytest.fixture(scope="module")

@@ -31,13 +31,6 @@ INFOGRAPHIC_SCHEMES = {CUMBRIA, NORTH_SOMERSET, BRISTOL_MH, BROMLEY, CAMDEN, DOR
 
 
 @pytest.fixture(scope="module")
-def store():
-    opened = open_store(KnowledgeBase.load(), Settings())
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
 def catalogue():
     return Catalogue.load()
 

@@ -14,17 +14,6 @@ INFOGRAPHIC = ID + "source/care-forum-infographic"
 
 
 @pytest.fixture(scope="module")
-def store():
-    from socialrx.kb import KnowledgeBase
-    from socialrx.settings import Settings
-    from socialrx.store import open_store
-
-    opened = open_store(KnowledgeBase.load(), Settings())
-    yield opened
-    opened.close()
-
-
-@pytest.fixture(scope="module")
 def ask(store):
     def run(name):
         (path,) = CQ.glob(name + "*.rq")

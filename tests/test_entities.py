@@ -325,6 +325,14 @@ def test_home_regenerates_the_infographic(client):
         assert expected in text, expected
 
 
+@pytest.mark.parametrize("path,kind", [("/", "WebSite"), ("/schemes", "CollectionPage"), ("/vocab", "CollectionPage"), ("/ontology", "CollectionPage")])
+def test_list_pages_embed_schema_org_too(client, path, kind):
+    text = client.get(path).get_data(as_text=True)
+    doc = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S).group(1))
+    assert kind in json.dumps(doc)
+    assert '<link rel="canonical"' in text
+
+
 def test_vocab_and_ontology_pages(client):
     vocab = client.get("/vocab").get_data(as_text=True)
     assert "Client groups" in vocab and "Physical activity link worker" in vocab

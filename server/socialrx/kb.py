@@ -38,7 +38,6 @@ class KBError(Exception):
 class FileLoad:
     path: Path
     triples: int
-    graphs: tuple[str, ...]
     seconds: float
 
 
@@ -95,6 +94,29 @@ def parse_file(path: Path) -> list[ox.Quad]:
     return quads
 
 
+def load_file(store: ox.Store, path: Path) -> FileLoad:
+    """Load one file with the engine's own parser (10x faster than building Python quads)."""
+    fmt = FORMATS.get(path.suffix)
+    if fmt is None:
+        raise KBError(path, f"unknown file type {path.suffix!r}; use one of {', '.join(FORMATS)}")
+    fallback = ox.NamedNode(ONTOLOGY_GRAPH if path.parent.name == "ontology" else UNSOURCED_GRAPH)
+    t0, before = time.perf_counter(), len(store)
+    try:
+        if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
+            store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), to_graph=fallback)
+        else:
+            store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+            stray = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+            if stray:  # default-graph statements have no source: keep them visible, apart
+                store.extend(ox.Quad(q.subject, q.predicate, q.object, fallback) for q in stray)
+                store.remove_graph(ox.DefaultGraph())
+    except SyntaxError as e:
+        raise KBError(path, _short(str(e.msg if hasattr(e, "msg") else e)), e.lineno, e.offset) from None
+    except OSError as e:
+        raise KBError(path, f"cannot read: {e.strerror}") from None
+    return FileLoad(path, len(store) - before, time.perf_counter() - t0)
+
+
 def _bulk_load(store: ox.Store, path: Path) -> FileLoad:
     """Load an imported dataset (possibly millions of quads) without holding it in a Python list."""
     t0, before = time.perf_counter(), len(store)
@@ -102,7 +124,7 @@ def _bulk_load(store: ox.Store, path: Path) -> FileLoad:
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     except SyntaxError as e:
         raise KBError(path, _short(str(e.msg if hasattr(e, "msg") else e)), e.lineno, e.offset) from None
-    return FileLoad(Path(path), len(store) - before, (), time.perf_counter() - t0)
+    return FileLoad(Path(path), len(store) - before, time.perf_counter() - t0)
 
 
 def _short(msg: str) -> str:
@@ -144,18 +166,14 @@ class KnowledgeBase:
         report = LoadReport()
         started = time.perf_counter()
         for path in files if files is not None else kb_files(root):
-            t0 = time.perf_counter()
-            quads = parse_file(path)
-            store.extend(quads)
-            graphs = tuple(sorted({q.graph_name.value for q in quads}))
-            report.files.append(FileLoad(Path(path), len(quads), graphs, time.perf_counter() - t0))
+            report.files.append(load_file(store, Path(path)))
         if files is None:
             from .catalogue_graph import catalogue_quads_from_folder
 
             t0 = time.perf_counter()
             quads = catalogue_quads_from_folder(root / "queries")
             store.extend(quads)
-            report.files.append(FileLoad(root / "queries", len(quads), (QUERIES_GRAPH,), time.perf_counter() - t0))
+            report.files.append(FileLoad(root / "queries", len(quads), time.perf_counter() - t0))
             for path in sorted(Path(imports or root / "imports").glob("*.nq")):
                 report.files.append(_bulk_load(store, path))
         report.seconds = time.perf_counter() - started

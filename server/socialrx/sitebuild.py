@@ -19,7 +19,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote, unquote_plus, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from .pages.dataset import all_iris
 from .pages.facets import INDEXES
@@ -63,9 +63,11 @@ def static_path(url: str, is_html: bool) -> str:
         for known in KNOWN_SUFFIXES:
             if rel.endswith(known):
                 base, suffix = rel[: -len(known)], known
-        slug = re.sub(r"[^A-Za-z0-9]+", "-", unquote_plus(query)).strip("-")
-        if len(slug) > 60:
-            slug = slug[:40] + "-" + hashlib.sha1(query.encode()).hexdigest()[:10]
+        # Readable names: an IRI value contributes its last segment (aim=.../reduce-hospital-admissions).
+        pairs = [(k, v.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]) for k, vs in parse_qs(query).items() for v in vs]
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", "-".join(f"{k}-{v}" for k, v in pairs)).strip("-")
+        if len(slug) > 80 or not slug:
+            slug = slug[:60] + "-" + hashlib.sha1(query.encode()).hexdigest()[:10]
         return f"{base or 'index'}--{slug}{suffix or ('.html' if is_html else '')}"
     if rel == "" or rel.endswith("/"):
         return rel + "index.html"
@@ -186,7 +188,14 @@ def build_site(app, out: Path, base_url: str | None = None, progress=print) -> R
     progress(f"Rendering pages into {out}/ …")
     answers, report = crawl(app, base_url, progress)
     root = urlsplit(base_url).path.rstrip("/") if base_url else ""
-    files = {url: static_path(url, mimetype == "text/html") for url, (mimetype, _) in answers.items()}
+    files, taken = {}, {}
+    for url, (mimetype, _) in sorted(answers.items()):
+        name = static_path(url, mimetype == "text/html")
+        if name in taken:  # two addresses with the same readable name: tell them apart by a hash
+            stem, dot, ext = name.rpartition(".")
+            name = f"{stem}-{hashlib.sha1(url.encode()).hexdigest()[:8]}{dot}{ext}"
+        taken[name] = url
+        files[url] = name
     out.mkdir(parents=True, exist_ok=True)
     for url, (mimetype, body) in answers.items():
         target = out / files[url]

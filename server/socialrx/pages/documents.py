@@ -11,7 +11,7 @@ from .responses import respond
 from .search_index import site_index
 from .iris import valid_iri
 from .navigation import ABSOLUTE_FLAG, is_static
-from .negotiation import FORMATS, RDF_FORMATS, Format, choose, serialise
+from .negotiation import FORMATS, Format, choose, serialise
 from .site import site
 
 
@@ -118,7 +118,3 @@ def _index_for(model):
         if s.catalogue.is_a(model.iri, spec.cls):
             return request.script_root + "/" + spec.name, spec.title
     return None
-
-
-def rdf_formats():
-    return RDF_FORMATS

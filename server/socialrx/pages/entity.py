@@ -13,10 +13,10 @@ from math import ceil
 
 import rdflib
 from rdflib import BNode, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ..namespaces import SRX
-from .iris import rows
+from .iris import local_name, rows
 from .terms import TermView
 
 # Nodes that exist to qualify the resource pointing at them: shown inside its page.
@@ -37,7 +37,7 @@ INVERSE = {
     SRX.staffBasedAt: "Schemes with staff based here", DCTERMS.publisher: "Publisher of",
     DCTERMS.creator: "Creator of", SRX.cites: "Cited by", SRX.reportedIn: "Outcomes reported here",
 }
-INCOMING_ROWS = 20_000
+ROW_CAP = 20_000  # statements read for one page; beyond it incoming counts come from a COUNT query
 
 
 @dataclass
@@ -138,8 +138,8 @@ class EntityBuilder:
     def build(self, iri: str, incoming_prop: str | None = None, page: int = 1) -> EntityPage:
         subject = URIRef(iri)
         bind = {"s": subject}
-        outgoing = self.store.query(OUTGOING, bindings=bind, max_rows=INCOMING_ROWS)
-        incoming = self.store.query(INCOMING, bindings=bind, max_rows=INCOMING_ROWS)
+        outgoing = self.store.query(OUTGOING, bindings=bind, max_rows=ROW_CAP)
+        incoming = self.store.query(INCOMING, bindings=bind, max_rows=ROW_CAP)
         holds = self.store.query(HOLDS, bindings=bind)
 
         graph = rdflib.Graph()
@@ -245,11 +245,4 @@ class EntityBuilder:
 
 
 def _slug(iri: str) -> str:
-    from .iris import local_name
-
     return "".join(ch for ch in local_name(iri).lower() if ch.isalnum())
-
-
-def facts(node: Node, prop: str) -> list[TermView]:
-    """Return the values a node has for one property."""
-    return [s.value for s in node.values(prop)]

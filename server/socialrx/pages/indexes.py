@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from flask import json, render_template, request
 
+from . import schema_org
 from .documents import page_url
 from .responses import respond
 from .navigation import is_static
@@ -63,6 +64,7 @@ def respond_index(spec, builder, json_twin: bool):
     html = render_template(
         "index.html", listing=listing, spec=spec, terms=s.terms, catalogue=s.catalogue,
         page_href=page_href, toggle_href=toggle_href, facet_links=facet_links,
+        jsonld=schema_org.item_list(spec.title, page_url(page_href(listing.page)[len(request.script_root):]), [(x, s.catalogue.label(x)) for x in listing.items]),
         canonical=page_url(page_href(listing.page)[len(request.script_root):]),
         alternates=[{"mimetype": "application/json", "href": page_href(listing.page, ".json"), "title": "JSON"}],
     )

@@ -7,8 +7,8 @@ from collections import defaultdict
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from ..namespaces import SCHEMA, SRX, sparql_prologue
-from .iris import curie, local_name, rows
+from ..namespaces import SCHEMA, sparql_prologue
+from .iris import local_name, rows
 
 LABEL_PROPS = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SCHEMA.name)
 ALT_PROPS = (SKOS.altLabel, SKOS.hiddenLabel)
@@ -100,7 +100,7 @@ class Catalogue:
         return found
 
     def label(self, iri: str) -> str:
-        """Return a human label for any IRI: its own label, a known word, or its compact form."""
+        """Return a human label for any IRI: its own label, a known word, or its last segment."""
         cached = self._label_cache.get(iri)
         if cached is None:
             lit = self.label_literal(iri)
@@ -109,8 +109,7 @@ class Catalogue:
             elif URIRef(iri) in KNOWN:
                 cached = KNOWN[URIRef(iri)]
             else:
-                short = curie(iri)
-                cached = short if short != iri else local_name(iri)
+                cached = local_name(iri)  # the full IRI is on hover
             self._label_cache[iri] = cached
         return cached
 
@@ -148,6 +147,3 @@ class Catalogue:
     def subjects_labelled(self):
         """Yield every IRI that has a label, an alternative label or a description."""
         return set(self._labels) | set(self._alts) | set(self._descriptions)
-
-
-OUR_CLASS_ORDER = (SRX.Scheme, SRX.Service, SRX.Organisation, SRX.Area, SRX.Programme, SRX.Source, SKOS.Concept, SKOS.ConceptScheme, OWL.Class)

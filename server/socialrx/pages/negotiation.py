@@ -57,8 +57,10 @@ def choose(accept, formats=FORMATS) -> Format | None:
 
 
 def bind_prefixes(graph: rdflib.Graph) -> rdflib.Graph:
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True, replace=True)
+    if not getattr(graph, "_srx_bound", False):  # page models are cached and written in several formats
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, ns, override=True, replace=True)
+        graph._srx_bound = True
     return graph
 
 

@@ -37,6 +37,7 @@ class Quote:
     node: str  # the statement, outcome or eligibility node that carries the quote
     source: str
     extra: str | None = None
+    concept: str | None = None  # the aim (or other concept) the words are classified under
 
 
 @dataclass
@@ -78,10 +79,10 @@ def build(store, catalogue, index_builder, base: str) -> Overview:
     for key, path in SECTIONS:
         scheme = base + path
         concepts = {str(c) for c, in rows(store.query(PROLOGUE + "SELECT ?scheme ?c WHERE { ?c skos:inScheme ?scheme }", bindings={"scheme": URIRef(scheme)}, max_rows=BULK_ROWS), "c")}
-        sections[key] = Section(key, scheme, _bars(table, key, concepts))
+        sections[key] = Section(key, scheme, _bars(table, key, concepts, catalogue))
 
     for c, owner, stmt, quote, g in rows(store.query(OWN_WORDS, max_rows=BULK_ROWS), "c", "owner", "stmt", "quote", "g"):
-        sections["aim"].quotes.append(Quote(str(quote), str(owner), str(stmt), str(g)))
+        sections["aim"].quotes.append(Quote(str(quote), str(owner), str(stmt), str(g), concept=str(c)))
     outcomes = [Quote(str(q), str(x), str(out), str(g), str(rin) if rin else None)
                 for x, out, q, g, rin in rows(store.query(OUTCOMES, max_rows=BULK_ROWS), "x", "out", "quote", "g", "in")]
     for x, e, quote, g, lo, hi in rows(store.query(ELIGIBILITY, max_rows=BULK_ROWS), "x", "e", "quote", "g", "min", "max"):
@@ -92,7 +93,7 @@ def build(store, catalogue, index_builder, base: str) -> Overview:
         s.quotes.sort(key=lambda q: (catalogue.label(q.owner).lower(), q.text))
 
     points = [{"iri": str(a), "lat": float(lat), "lon": float(lon)} for a, lat, lon in rows(store.query(COORDINATES, max_rows=BULK_ROWS), "a", "lat", "lon") if _number(lat) and _number(lon)]
-    areas = Section("area", None, _bars(table, "area", set()))
+    areas = Section("area", None, _bars(table, "area", set(), catalogue))
     for p in points:
         p["label"] = catalogue.label(p["iri"])
         p["count"] = next((b.count for b in areas.bars if b.iri == p["iri"]), 0)
@@ -106,15 +107,16 @@ def build(store, catalogue, index_builder, base: str) -> Overview:
     return Overview(counts, sections, outcomes, areas, points, dict(about), infographic, more)
 
 
-def _bars(table, key, concepts) -> list[Bar]:
+def _bars(table, key, concepts, catalogue) -> list[Bar]:
     members = defaultdict(list)
     for x, entry in table.items():
         for v in entry.get(key, ()):
             members[v].append(x)
     for c in concepts:
         members.setdefault(c, [])
-    bars = [Bar(v, len(xs), sorted(xs)) for v, xs in members.items()]
-    bars.sort(key=lambda b: (-b.count, b.iri))
+    by_label = lambda iri: catalogue.label(iri).lower()  # noqa: E731
+    bars = [Bar(v, len(xs), sorted(xs, key=by_label)) for v, xs in members.items()]
+    bars.sort(key=lambda b: (-b.count, by_label(b.iri)))
     return bars
 
 

@@ -65,3 +65,25 @@ def embed(page, catalogue, page_url: str) -> str:
     if cited:
         doc["citation"] = cited
     return json.dumps(doc, ensure_ascii=False, indent=1).replace("</", "<\\/")
+
+
+def _dump(doc) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=1).replace("</", "<\\/")
+
+
+def website(home: str, search: str, dataset: str) -> str:
+    """Describe the site (with its search) and the dataset, for the home page."""
+    return _dump({"@context": "https://schema.org", "@graph": [
+        {"@type": "WebSite", "name": "socialrx", "url": home,
+         "potentialAction": {"@type": "SearchAction", "target": search + "?q={query}", "query-input": "required name=query"}},
+        {"@type": "Dataset", "name": "socialrx: UK social prescribing and navigation schemes", "url": home,
+         "license": "https://creativecommons.org/licenses/by/4.0/", "sameAs": dataset,
+         "description": "An open knowledge graph of UK social prescribing and navigation schemes, every statement with its source."},
+    ]})
+
+
+def item_list(name: str, url: str, items) -> str:
+    """Describe a list page: its name and the resources on it, in order."""
+    return _dump({"@context": "https://schema.org", "@type": "CollectionPage", "name": name, "url": url,
+                  "mainEntity": {"@type": "ItemList", "itemListElement": [
+                      {"@type": "ListItem", "position": i, "item": {"@id": iri, "name": label}} for i, (iri, label) in enumerate(items, 1)]}})

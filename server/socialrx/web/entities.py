@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request
 
-from ..pages import documents, navigation
+from ..pages import documents, navigation, schema_org
 from ..pages.facets import INDEXES, IndexBuilder
-from ..pages.responses import respond
 from ..pages.negotiation import BY_SUFFIX, split_suffix
+from ..pages.responses import respond
 from ..pages.site import site
 
 bp = Blueprint("entities", __name__)
@@ -46,7 +46,8 @@ def home():
 
     s = site()
     model = s.cached("overview", lambda: overview.build(s.store, s.catalogue, _indexes(), s.iris.base))
-    html = render_template("home.html", o=model, terms=s.terms, catalogue=s.catalogue, canonical=documents.page_url("/"))
+    jsonld = schema_org.website(documents.page_url("/"), documents.page_url("/search"), documents.page_url("/.well-known/void"))
+    html = render_template("home.html", o=model, terms=s.terms, catalogue=s.catalogue, canonical=documents.page_url("/"), jsonld=jsonld)
     return respond(html, "text/html")
 
 
@@ -98,7 +99,9 @@ def vocab():
 
     s = site()
     trees = s.cached("vocab", lambda: ontology.concept_trees(s.store, s.catalogue))
-    return respond(render_template("vocab.html", trees=trees, terms=s.terms, catalogue=s.catalogue, canonical=documents.page_url("/vocab")), "text/html")
+    jsonld = schema_org.item_list("Vocabularies", documents.page_url("/vocab"), [(t.iri, s.catalogue.label(t.iri)) for t in trees])
+    html = render_template("vocab.html", trees=trees, terms=s.terms, catalogue=s.catalogue, canonical=documents.page_url("/vocab"), jsonld=jsonld)
+    return respond(html, "text/html")
 
 
 @bp.get("/ontology")
@@ -108,7 +111,8 @@ def ontology_page():
 
     s = site()
     model = s.cached("ontology", lambda: ontology.ontology(s.store, s.catalogue))
-    html = render_template("ontology.html", o=model, terms=s.terms, ontology_iri=s.iris.base + "def/", canonical=documents.page_url("/ontology"))
+    jsonld = schema_org.item_list("Ontology", documents.page_url("/ontology"), [(c, s.catalogue.label(c)) for c in model.classes])
+    html = render_template("ontology.html", o=model, terms=s.terms, ontology_iri=s.iris.base + "def/", canonical=documents.page_url("/ontology"), jsonld=jsonld)
     return respond(html, "text/html")
 
 

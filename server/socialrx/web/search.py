@@ -48,7 +48,7 @@ def search(suffix):
 def search_index():
     """Give the whole search index, for the static site's in-browser search."""
     s, idx = site(), index()
-    body = [{"iri": e.iri, "label": e.label, "href": s.iris.path(e.iri), "ours": e.ours,
+    body = [{"iri": e.iri, "label": e.label, "href": s.iris.path(e.iri), "ours": e.ours, "primary": e.primary,
              "fields": [[f, text] for f, text, _, _ in e.fields],
              "types": [s.catalogue.label(t) for t in s.catalogue.most_specific_types(e.iri)]} for e in idx.entries]
     return respond(json.dumps(body, ensure_ascii=False, separators=(",", ":")), "application/json")

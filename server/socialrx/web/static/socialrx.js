@@ -30,7 +30,7 @@ function escape(text) {
 async function staticSearch(box) {
   // The static copy has no server to ask, so rank the downloaded index the same way the server does.
   const q = new URLSearchParams(location.search).get("q") || "";
-  const words = q.toLowerCase().match(/\w+/gu) || [];
+  const words = q.toLowerCase().match(/[\p{L}\p{N}_]+/gu) || [];
   if (!words.length) return;
   const input = document.getElementById("q");
   if (input) input.value = q;
@@ -38,25 +38,35 @@ async function staticSearch(box) {
   const entries = await (await fetch(box.dataset.index)).json();
   const weight = { label: 10, alt: 6, description: 1.5 };
   const hits = [];
+  const whole = q.trim().toLowerCase();
   for (const e of entries) {
     let total = 0;
+    let firstField = null;
     for (const w of words) {
       let best = 0;
+      let where = null;
       for (const [field, text] of e.fields) {
         const low = text.toLowerCase();
         if (!low.includes(w)) continue;
-        const ws = low.match(/\w+/gu) || [];
+        const ws = low.match(/[\p{L}\p{N}_]+/gu) || [];
         const kind = ws.includes(w) ? 3 : ws.some((x) => x.startsWith(w)) ? 2 : 1;
-        best = Math.max(best, weight[field] * kind);
+        if (weight[field] * kind > best) { best = weight[field] * kind; where = field; }
       }
       if (!best) { total = 0; break; }
       total += best;
+      firstField = firstField || where;
     }
-    if (total) hits.push([total + (e.label.toLowerCase() === q.toLowerCase() ? 50 : 0) + (e.ours ? 1 : 0), e]);
+    if (!total) continue;
+    const label = e.label.toLowerCase();
+    if (whole === label) total += 50;
+    else if (label.startsWith(whole)) total += 10;
+    if (firstField === "label") total += 5 * Math.min(1, words.join("").length / Math.max(label.length, 1));
+    total += 3 * (e.primary ? 1 : 0) + (e.ours ? 1 : 0);
+    hits.push([total, e]);
   }
   hits.sort((a, b) => b[0] - a[0] || a[1].label.localeCompare(b[1].label));
   const items = hits.slice(0, 50).map(([, e]) =>
-    `<li class="srx-result"><h2 class="nhsuk-heading-s srx-result__title"><a href="${escape(root + e.page)}" title="${escape(e.iri)}">${escape(e.label)}</a></h2><p class="nhsuk-body-s">${escape(e.types.join(", "))}</p></li>`);
+    `<li class="srx-result"><h2 class="nhsuk-heading-s srx-result__title"><a href="${escape(root + e.page)}" title="${escape(e.iri)}">${escape(e.label)}</a></h2><p class="srx-result__types">${e.types.map((t) => `<strong class="nhsuk-tag nhsuk-tag--white srx-type">${escape(t)}</strong>`).join(" ")}</p></li>`);
   box.innerHTML = `<p class="srx-result-count" role="status">${hits.length} result${hits.length === 1 ? "" : "s"} for <q>${escape(q)}</q>.</p><ol class="nhsuk-list srx-results">${items.join("")}</ol>`;
 }
 

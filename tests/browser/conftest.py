@@ -1,0 +1,35 @@
+"""Browser fixtures: Debian chromium through Playwright's sync API, with console errors and axe-core to hand.
+
+`browser_page` is a fresh page whose `.console_errors` list collects console errors, page errors and failed
+requests; browser_support.axe_check(page) runs the vendored axe-core and returns serious and critical violations.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from browser_support import CHROMIUM, CHROMIUM_ARGS, PageWithErrors
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Debian chromium for the session (skips when chromium or Playwright is missing)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def browser_page(chromium):
+    """A fresh 1200×900 page (its own context) with `.console_errors`; closed after the test."""
+    context = chromium.new_context(viewport={"width": 1200, "height": 900})
+    try:
+        yield PageWithErrors(context.new_page())
+    finally:
+        context.close()
