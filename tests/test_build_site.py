@@ -64,7 +64,8 @@ def test_links_are_relative(built):
         absolute = re.findall(r'\b(?:href|src|action)="(/[^"]*)"', text)
         assert not absolute, (page, absolute[:5])
     camden = (out / "id/scheme/camden-stroke-navigation-service.html").read_text(encoding="utf-8")
-    assert 'href="../../schemes.html"' in camden and 'href="../org/' not in camden
+    assert 'href="../../schemes.html"' in camden
+    assert 'href="../org/nhs-north-central-london-icb.html"' in camden  # id/scheme/ → id/org/
     assert 'data-root="../../"' in camden
 
 

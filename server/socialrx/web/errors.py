@@ -9,8 +9,11 @@ def register(app):
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
-        wants_json = request.accept_mimetypes.best == "application/json"
-        body = {"status": e.code, "error": e.name, "message": e.description}
-        if wants_json:
-            return jsonify(body), e.code
+        best = request.accept_mimetypes.best_match(["text/html", "application/json", "text/plain"])
+        if e.code == 404 and best == "text/html":
+            from ..pages.documents import not_found
+
+            return not_found(None)
+        if best == "application/json":
+            return jsonify({"status": e.code, "error": e.name, "message": e.description}), e.code
         return (f"{e.code} {e.name}\n\n{e.description}\n", e.code, {"Content-Type": "text/plain; charset=utf-8"})

@@ -1,0 +1,96 @@
+"""Which NHS bodies and councils cover an area (or a scheme's areas): at the infographic's time, since, and now.
+
+The infographic speaks of about 2017, when clinical commissioning groups commissioned care; they closed on
+1 July 2022 and integrated care boards took over. A body covers an area when it `srx:covers` the area or an
+area that contains it or replaced it (`(srx:within|srx:succeededBy)*`); "now" is a body with no `srx:dissolved`
+date. A council that existed in 2017 and still does is listed both then and now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from ..namespaces import sparql_prologue
+
+INFOGRAPHIC_YEAR = "2017"
+
+QUERY = sparql_prologue(["srx", "rdfs"]) + """
+SELECT ?x ?body ?label ?kind ?ods ?gss ?founded ?dissolved ?via ?viaLabel WHERE {
+  ?x srx:areaServed? ?area .
+  ?area (srx:within|srx:succeededBy)* ?via .
+  ?body srx:covers ?via ; rdfs:label ?label ; a ?kind .
+  VALUES ?kind { srx:ClinicalCommissioningGroup srx:IntegratedCareBoard srx:SubICBLocation srx:HealthBoard srx:LocalAuthority }
+  ?via rdfs:label ?viaLabel .
+  OPTIONAL { ?body srx:odsCode ?ods }
+  OPTIONAL { ?body srx:gssCode ?gss }
+  OPTIONAL { ?body srx:founded ?founded }
+  OPTIONAL { ?body srx:dissolved ?dissolved }
+}
+"""
+
+KINDS = {
+    "ClinicalCommissioningGroup": "Clinical commissioning group",
+    "IntegratedCareBoard": "Integrated care board",
+    "SubICBLocation": "Sub-ICB location",
+    "HealthBoard": "Health board",
+    "LocalAuthority": "Local authority",
+}
+
+
+@dataclass(frozen=True)
+class CoveringBody:
+    iri: str
+    label: str
+    kind: str
+    ods: str | None
+    gss: str | None
+    founded: str | None
+    dissolved: str | None
+    via: str
+    via_label: str
+
+    @property
+    def current(self) -> bool:
+        return self.dissolved is None
+
+    @property
+    def at_infographic_time(self) -> bool:
+        """Existed at some time in 2017 (xsd:date, gYearMonth and gYear values all start with the year)."""
+        started = self.founded is None or self.founded[:4] <= INFOGRAPHIC_YEAR
+        return started and (self.dissolved is None or self.dissolved[:4] >= INFOGRAPHIC_YEAR)
+
+
+@dataclass
+class NHSCover:
+    now: list[CoveringBody]
+    then: list[CoveringBody]
+    between: list[CoveringBody]
+
+    def __bool__(self) -> bool:
+        return bool(self.now or self.then or self.between)
+
+
+def nhs_cover(store, iri: str) -> NHSCover:
+    """Return the bodies covering the resource's area(s), grouped into now, about 2017 and in between."""
+    rows = store.query(QUERY, bindings={"x": URIRef(iri)}).rows
+    bodies = sorted(
+        {
+            CoveringBody(
+                iri=r["body"]["value"], label=r["label"]["value"], kind=KINDS[r["kind"]["value"].rsplit("/", 1)[-1]],
+                ods=_value(r, "ods"), gss=_value(r, "gss"), founded=_value(r, "founded"), dissolved=_value(r, "dissolved"),
+                via=r["via"]["value"], via_label=r["viaLabel"]["value"],
+            )
+            for r in rows
+        },
+        key=lambda b: (b.founded or "", b.label),
+    )
+    then = [b for b in bodies if b.at_infographic_time]
+    now = [b for b in bodies if b.current]
+    between = [b for b in bodies if not b.at_infographic_time and not b.current]
+    return NHSCover(now=now, then=then, between=between)
+
+
+def _value(row, name):
+    return row[name]["value"] if name in row else None
