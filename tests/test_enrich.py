@@ -122,3 +122,24 @@ def test_the_default_endpoint_is_wikidata_but_nothing_is_fetched_unless_asked():
             "socialrx.commands.importer, socialrx.commands.links; print('SPARQLWrapper' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_enriched_coordinates_put_areas_on_the_home_map(wikidata_like, tmp_path):
+    """After `socialrx enrich wikidata`, the overview map draws the areas from coordinates in the data."""
+    import json
+    import re
+
+    from socialrx.settings import Settings
+    from socialrx.web import create_app
+
+    folder = tmp_path / "imports"
+    assert run_cli("enrich", "wikidata", "--endpoint", wikidata_like, "--imports-dir", folder) == 0
+    app = create_app(Settings({"query_workers": 1, "imports_path": str(folder)}))
+    try:
+        html = app.test_client().get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    finally:
+        app.extensions["socialrx.store"].close()
+    points = json.loads(re.search(r"data-points='([^']*)'", html).group(1).replace("&#34;", '"'))
+    bristol = next(p for p in points if p["iri"] == ID + "area/bristol")
+    assert (bristol["lat"], bristol["lon"], bristol["label"], bristol["count"]) == (51.45, -2.58, "Bristol", 8)
+    assert "There are no coordinates in the data yet" not in html
