@@ -1,65 +1,25 @@
-"""`socialrx enrich wikidata` against a real local SPARQL server (oxigraph, started and stopped by PID here)."""
+"""`socialrx enrich wikidata` against a real local SPARQL server (oxigraph, started and stopped by PID by conftest's start_oxigraph)."""
 
-import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 
 import pyoxigraph as ox
 import pytest
-import requests
-from imports_support import FIXTURES, graph_of, run_cli
+from imports_support import FIXTURES, graph_of, objects, run_cli
+from support import free_port, has_oxigraph
 
 ID = "https://w3id.org/socialrx/id/"
 SRX = "https://w3id.org/socialrx/def/"
 GRAPH = "https://w3id.org/socialrx/graph/import/wikidata"
 PROV = "http://www.w3.org/ns/prov#"
 
-pytestmark = pytest.mark.skipif(shutil.which("oxigraph") is None, reason="the oxigraph server CLI (pip install oxigraph) is not installed")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = pytest.mark.skipif(not has_oxigraph(), reason="the oxigraph server CLI (pip install oxigraph) is not installed")
 
 
 @pytest.fixture(scope="module")
-def wikidata_like(tmp_path_factory):
-    """A local oxigraph server holding a fixture in Wikidata's shape; yields its query endpoint."""
-    location = tmp_path_factory.mktemp("wikidata-db")
-    subprocess.run(["oxigraph", "load", "--location", str(location), "--file", str(FIXTURES / "wikidata.ttl")],
-                   check=True, capture_output=True, timeout=60)
-    port = free_port()
-    server = subprocess.Popen(["oxigraph", "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    endpoint = f"http://127.0.0.1:{port}/query"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(endpoint, params={"query": "ASK {}"}, timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                raise RuntimeError("the oxigraph server did not start")
-            time.sleep(0.1)
-        yield endpoint
-    finally:
-        os.kill(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(server.pid, signal.SIGKILL)
-            server.wait()
-
-
-def objects(store, s, p):
-    return sorted(q.object.value for q in store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None))
+def wikidata_like(start_oxigraph):
+    """A local oxigraph server holding a fixture in Wikidata's shape; its query endpoint."""
+    return start_oxigraph(files=[FIXTURES / "wikidata.ttl"]) + "/query"
 
 
 def test_enrich_stores_coordinates_population_websites_and_labels(wikidata_like, tmp_path):

@@ -5,9 +5,13 @@ Answers come from the store (the ONSPD import gives postcodes their areas); noth
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+
+from rdflib import Literal
 
 from .importers.checks import POSTCODE_FORMAT, normalise_postcode
+from .namespaces import sparql_prologue
+from .pages.nhs_cover import NHSCover, nhs_cover
 
 
 class MalformedPostcode(ValueError):
@@ -27,12 +31,11 @@ def parse(text: str | None) -> str:
     return clean
 
 
-PREFIXES = """PREFIX srx: <https://w3id.org/socialrx/def/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
+QUERY_PROLOGUE = sparql_prologue(["srx", "rdfs"])
 
-UNIT_QUERY = PREFIXES + """SELECT ?unit ?lat ?long ?dissolved ?area ?areaLabel ?areaType ?gss WHERE {
-  ?unit a srx:PostcodeUnit ; srx:postcode %(pc)s .
+# ?pc is bound by the store (never pasted into the text).
+UNIT_QUERY = QUERY_PROLOGUE + """SELECT ?unit ?lat ?long ?dissolved ?area ?areaLabel ?areaType ?gss WHERE {
+  ?unit a srx:PostcodeUnit ; srx:postcode ?pc .
   OPTIONAL { ?unit srx:latitude ?lat ; srx:longitude ?long }
   OPTIONAL { ?unit srx:dissolved ?dissolved }
   OPTIONAL { ?unit srx:within ?area .
@@ -41,8 +44,8 @@ UNIT_QUERY = PREFIXES + """SELECT ?unit ?lat ?long ?dissolved ?area ?areaLabel ?
              OPTIONAL { ?area srx:gssCode ?gss } }
 }"""
 
-SCHEMES_QUERY = PREFIXES + """SELECT DISTINCT ?scheme ?schemeLabel ?area ?areaLabel ?how WHERE {
-  ?unit a srx:PostcodeUnit ; srx:postcode %(pc)s .
+SCHEMES_QUERY = QUERY_PROLOGUE + """SELECT DISTINCT ?scheme ?schemeLabel ?area ?areaLabel ?how WHERE {
+  ?unit a srx:PostcodeUnit ; srx:postcode ?pc .
   {
     ?unit srx:within ?direct . ?direct srx:within* ?area .
     BIND("covers" AS ?how)
@@ -57,20 +60,6 @@ SCHEMES_QUERY = PREFIXES + """SELECT DISTINCT ?scheme ?schemeLabel ?area ?areaLa
 }
 ORDER BY ?how ?schemeLabel"""
 
-BODIES_QUERY = PREFIXES + """PREFIX org: <http://www.w3.org/ns/org#>
-SELECT DISTINCT ?body ?bodyLabel ?ods ?gss ?type ?founded ?dissolved WHERE {
-  ?unit a srx:PostcodeUnit ; srx:postcode %(pc)s ; srx:within ?direct .
-  ?direct srx:within* ?area .
-  ?body srx:covers ?area ; a ?type .
-  VALUES ?type { srx:IntegratedCareBoard srx:SubICBLocation srx:ClinicalCommissioningGroup srx:HealthBoard srx:LocalAuthority }
-  OPTIONAL { ?body rdfs:label ?bodyLabel }
-  OPTIONAL { ?body srx:odsCode ?ods }
-  OPTIONAL { ?body srx:gssCode ?gss }
-  OPTIONAL { ?body srx:founded ?founded }
-  OPTIONAL { ?body srx:dissolved ?dissolved }
-}
-ORDER BY ?dissolved ?bodyLabel"""
-
 
 @dataclass
 class PostcodeAnswer:
@@ -81,29 +70,29 @@ class PostcodeAnswer:
     terminated: str = ""
     areas: list[dict] = field(default_factory=list)
     schemes: list[dict] = field(default_factory=list)
-    bodies_now: list[dict] = field(default_factory=list)
-    bodies_before: list[dict] = field(default_factory=list)
+    cover: NHSCover | None = None
+
+    @property
+    def bodies_now(self) -> list[dict]:
+        return [asdict(b) for b in self.cover.now] if self.cover else []
+
+    @property
+    def bodies_before(self) -> list[dict]:
+        return [asdict(b) for b in self.cover.then + self.cover.between if not b.current] if self.cover else []
 
     def as_dict(self) -> dict:
-        return self.__dict__.copy()
+        answer = {k: v for k, v in self.__dict__.items() if k != "cover"}
+        return {**answer, "bodies_now": self.bodies_now, "bodies_before": self.bodies_before}
 
 
 def _v(row: dict, name: str) -> str:
     return row[name]["value"] if name in row else ""
 
 
-def _literal(text: str) -> str:
-    # Only called with a parsed postcode (letters, digits, one space), so no escaping is needed.
-    return f'"{text}"'
-
-
-def lookup(store, postcode: str, today: str | None = None) -> PostcodeAnswer | None:
+def lookup(store, postcode: str) -> PostcodeAnswer | None:
     """What the store knows about a parsed postcode, or None when no postcode unit has it."""
-    import datetime as dt
-
-    today = today or dt.date.today().isoformat()
-    args = {"pc": _literal(postcode)}
-    rows = store.query(UNIT_QUERY % args).rows
+    args = {"pc": Literal(postcode)}
+    rows = store.query(UNIT_QUERY, bindings=args).rows
     if not rows:
         return None
     answer = PostcodeAnswer(postcode, unit=_v(rows[0], "unit"))
@@ -120,23 +109,12 @@ def lookup(store, postcode: str, today: str | None = None) -> PostcodeAnswer | N
                 a["types"].append(_v(row, "areaType").rsplit("/", 1)[-1])
     answer.areas = sorted(areas.values(), key=lambda a: (a["label"] or a["iri"]))
     seen = set()
-    for row in store.query(SCHEMES_QUERY % args).rows:
+    for row in store.query(SCHEMES_QUERY, bindings=args).rows:
         key = _v(row, "scheme")
         if key in seen:
             continue  # a scheme that covers the postcode is not listed again as serving part of the area
         seen.add(key)
         answer.schemes.append({"iri": key, "label": _v(row, "schemeLabel"), "area": _v(row, "area"),
                                "areaLabel": _v(row, "areaLabel"), "how": _v(row, "how")})
-    bodies: dict[str, dict] = {}
-    for row in store.query(BODIES_QUERY % args).rows:
-        b = bodies.setdefault(_v(row, "body"), {"iri": _v(row, "body"), "label": _v(row, "bodyLabel"), "ods": set(), "gss": set(),
-                                                "type": _v(row, "type").rsplit("/", 1)[-1], "founded": _v(row, "founded"),
-                                                "dissolved": _v(row, "dissolved")})
-        for key in ("ods", "gss"):
-            if _v(row, key):
-                b[key].add(_v(row, key))
-    for b in bodies.values():
-        b["ods"], b["gss"] = sorted(b["ods"]), sorted(b["gss"])
-        gone = b["dissolved"] and b["dissolved"][:10] <= today
-        (answer.bodies_before if gone else answer.bodies_now).append(b)
+    answer.cover = nhs_cover(store, answer.unit)
     return answer

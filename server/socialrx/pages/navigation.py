@@ -14,13 +14,13 @@ ABSOLUTE_FLAG = "socialrx.static_absolute"  # the static copy knows the address 
 NAV = (
     ("/schemes", "Schemes"), ("/organisations", "Organisations"), ("/places", "Places"),
     ("/programmes", "Programmes"), ("/sources", "Sources"), ("/concepts", "Concepts"),
-    ("/queries", "Queries"), ("/sparql", "SPARQL"),
+    ("/postcode", "Near a postcode"), ("/queries", "Queries"), ("/sparql", "SPARQL"),
 )
-LIVE_ONLY = ("/queries", "/sparql")  # dynamic pages a static copy cannot answer
+LIVE_ONLY = ("/postcode", "/queries", "/sparql")  # dynamic pages a static copy cannot answer
 FOOTER = (
     ("/vocab", "Vocabularies"), ("/ontology", "Ontology"), ("/.well-known/void", "Dataset description (VoID)"),
     ("/-/dump.ttl", "Download all (Turtle)"), ("/-/dump.nq", "Download all with sources (N-Quads)"),
-    ("/-/settings", "Settings"), ("/sitemap.xml", "Sitemap"),
+    ("/-/links", "External identifiers"), ("/-/settings", "Settings"), ("/sitemap.xml", "Sitemap"),
 )
 
 

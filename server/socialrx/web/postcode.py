@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, render_template, request
 
 from .. import postcodes
 from ..importers.checks import POSTCODE_FORMAT
+from ..pages.site import site
 from . import context
 
 bp = Blueprint("postcode", __name__)
@@ -28,13 +29,16 @@ def _answer(pc_text: str | None):
 
 @bp.get("/postcode")
 def page():
+    """Show the areas, NHS bodies and schemes for a postcode, or say what is wrong with it."""
     status, pc, answer, message = _answer(request.args.get("pc"))
     return render_template("postcode.html", pc=pc, answer=answer, message=message, status=status,
-                           expected=POSTCODE_FORMAT), status
+                           expected=POSTCODE_FORMAT, terms=site().terms,
+                           nhs_cover=lambda: answer.cover if answer else None), status
 
 
 @bp.get("/postcode.json")
 def as_json():
+    """Answer the postcode lookup as JSON, with a 400/404 body that says what to fix."""
     status, pc, answer, message = _answer(request.args.get("pc"))
     if status == 200 and answer is None:
         return jsonify({"status": 400, "error": "Bad Request", "message": "Give a postcode as ?pc=, such as ?pc=BS1+1NG",
