@@ -5,13 +5,10 @@ import sys
 
 import pyoxigraph as ox
 import pytest
-from imports_support import FIXTURES, graph_of, objects, run_cli
+from imports_support import FIXTURES, ID, PROV, SRX, graph_of, objects, run_cli
 from support import free_port, has_oxigraph
 
-ID = "https://w3id.org/socialrx/id/"
-SRX = "https://w3id.org/socialrx/def/"
 GRAPH = "https://w3id.org/socialrx/graph/import/wikidata"
-PROV = "http://www.w3.org/ns/prov#"
 
 pytestmark = pytest.mark.skipif(not has_oxigraph(), reason="the oxigraph server CLI (pip install oxigraph) is not installed")
 
@@ -103,3 +100,26 @@ def test_enriched_coordinates_put_areas_on_the_home_map(wikidata_like, tmp_path)
     bristol = next(p for p in points if p["iri"] == ID + "area/bristol")
     assert (bristol["lat"], bristol["lon"], bristol["label"], bristol["count"]) == (51.45, -2.58, "Bristol", 8)
     assert "There are no coordinates in the data yet" not in html
+
+
+def test_enriched_area_page_shows_population_and_a_map(wikidata_like, tmp_path):
+    """An area's page shows what enrichment fetched, and draws the area on its own map."""
+    import json
+    import re
+
+    from socialrx.settings import Settings
+    from socialrx.web import create_app
+
+    folder = tmp_path / "imports"
+    assert run_cli("enrich", "wikidata", "--endpoint", wikidata_like, "--imports-dir", folder) == 0
+    app = create_app(Settings({"query_workers": 1, "imports_path": str(folder)}))
+    try:
+        html = app.test_client().get("/id/area/bristol", headers={"Accept": "text/html"}).get_data(as_text=True)
+        plain = app.test_client().get("/id/area/cumbria", headers={"Accept": "text/html"}).get_data(as_text=True)
+    finally:
+        app.extensions["socialrx.store"].close()
+    (point,) = json.loads(re.search(r"data-points='([^']*)'", html).group(1).replace("&#34;", '"'))
+    assert (point["label"], point["lat"], point["lon"], point["count"]) == ("Bristol", 51.45, -2.58, 8)
+    assert "vendor/leaflet/leaflet.js" in html
+    assert "400000" in html  # population, with its source beside it
+    assert 'id="srx-map"' not in plain  # no coordinates for Cumbria in the fixture: no map

@@ -14,7 +14,7 @@ ABSOLUTE_FLAG = "socialrx.static_absolute"  # the static copy knows the address 
 NAV = (
     ("/schemes", "Schemes"), ("/organisations", "Organisations"), ("/places", "Places"),
     ("/programmes", "Programmes"), ("/sources", "Sources"), ("/concepts", "Concepts"),
-    ("/postcode", "Near a postcode"), ("/queries", "Queries"), ("/sparql", "SPARQL"),
+    ("/postcode", "Postcode"), ("/queries", "Queries"), ("/sparql", "SPARQL"),
 )
 LIVE_ONLY = ("/postcode", "/queries", "/sparql")  # dynamic pages a static copy cannot answer
 FOOTER = (
