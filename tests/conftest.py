@@ -1,51 +1,26 @@
-"""Shared fixtures: the knowledge base, the app, the app served over HTTP, and a real Oxigraph server.
+"""Shared fixtures: the knowledge base, the app (one per test, or one per module with its test `client`), the app
+served over HTTP, an imports folder, and real Oxigraph servers.
 
-Servers bind to 127.0.0.1 on a free port and are stopped by the fixture that started them (by PID).
+Servers bind to 127.0.0.1 on a free port and are stopped by the fixture that started them (by PID). Plain helpers
+that test modules share live in support.py, imports_support.py and store_support.py (tests/ is on sys.path),
+never imported from a conftest.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import socket
-import subprocess
+import contextlib
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
+from support import has_oxigraph, oxigraph_serving, wait_until_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))  # works without `pip install -e .` too
 
 
 # -- store, app and live server ---------------------------------------------------------------------
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-
-def wait_until_answers(url: str, timeout: float = 30.0, process: subprocess.Popen | None = None):
-    """Poll url until it answers HTTP (any status), or fail after timeout."""
-    import requests
-
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.ConnectionError:
-            pass
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode} before answering {url}")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"nothing answered at {url} within {timeout} s")
-        time.sleep(0.05)
-
 
 @pytest.fixture(scope="session")
 def kb():
@@ -66,15 +41,59 @@ def store(kb):
     opened.close()
 
 
-@pytest.fixture
-def app(kb):
-    """The Flask app over the shipped knowledge base, with one query worker; its store is closed afterwards."""
+def new_app(kb, **settings):
+    """The Flask app over kb with one query worker unless settings say otherwise; close its store with close_app."""
     from socialrx.settings import Settings
     from socialrx.web import create_app
 
-    application = create_app(Settings({"query_workers": 1}), kb=kb)
-    yield application
+    return create_app(Settings({"query_workers": 1, **settings}), kb=kb)
+
+
+def close_app(application) -> None:
     application.extensions["socialrx.store"].close()
+
+
+@pytest.fixture
+def app(kb):
+    """The Flask app over the shipped knowledge base, with one query worker; its store is closed afterwards."""
+    application = new_app(kb)
+    yield application
+    close_app(application)
+
+
+@pytest.fixture(scope="module")
+def make_app(kb):
+    """Return a function that builds an app over the shipped knowledge base: make_app(page_size=5, ...).
+
+    One query worker unless the settings given say otherwise; every app made is closed when the module ends.
+    """
+    made = []
+
+    def make(**settings):
+        made.append(new_app(kb, **settings))
+        return made[-1]
+
+    yield make
+    for application in made:
+        close_app(application)
+
+
+@pytest.fixture(scope="module")
+def module_app(make_app):
+    """One app (and store) for the whole module, for tests that only read: the pages, search, the entity walk."""
+    return make_app()
+
+
+@pytest.fixture(scope="module")
+def client(module_app):
+    """A Flask test client of module_app."""
+    return module_app.test_client()
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """An imports folder for the import tests (tmp_path / "imports", not created yet)."""
+    return tmp_path / "imports"
 
 
 @pytest.fixture(scope="module")
@@ -120,26 +139,26 @@ def live_server(app, serve):
 # -- a real Oxigraph server ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory):
-    """Start `oxigraph serve` (union default graph) on 127.0.0.1 with an empty store; yield its base URL.
+def start_oxigraph(tmp_path_factory):
+    """Return a function that starts `oxigraph serve` on 127.0.0.1 over a new location loaded with the given files
+    and returns its base URL: start_oxigraph(files=[...], union_default_graph=True).
+
+    Skips when the oxigraph CLI is missing. Every server started is stopped by PID at the end of the module.
+    """
+    if not has_oxigraph():
+        pytest.skip("the oxigraph server CLI (pip install oxigraph) is not installed")
+    with contextlib.ExitStack() as servers:
+        def start(files=(), union_default_graph: bool = False) -> str:
+            location = tmp_path_factory.mktemp("oxigraph")
+            return servers.enter_context(oxigraph_serving(location, files, union_default_graph))
+
+        yield start
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(start_oxigraph):
+    """`oxigraph serve` (union default graph) on 127.0.0.1 with an empty store; yields its base URL.
 
     Query at {url}/query, Graph Store Protocol at {url}/store. Stopped by PID at the end of the module.
     """
-    if shutil.which("oxigraph") is None:
-        pytest.skip("the oxigraph server CLI (pip install oxigraph) is not installed")
-    location = tmp_path_factory.mktemp("oxigraph")
-    port = free_port()
-    process = subprocess.Popen(
-        ["oxigraph", "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answers(url + "/query?query=ASK%7B%7D", process=process)
-        yield url
-    finally:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
+    return start_oxigraph(union_default_graph=True)

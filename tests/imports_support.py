@@ -1,5 +1,6 @@
 """Shared by the import, enrichment, link-report and postcode tests: import the fixture files into a
-temporary imports folder and open the knowledge base (with those imports) behind the usual store."""
+temporary imports folder, read what was imported, and open the knowledge base (with those imports) behind the
+usual store. (The `folder` fixture, an imports folder under tmp_path, is in conftest.py.)"""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from socialrx.kb import KnowledgeBase, kb_files
 from socialrx.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
+ID = "https://w3id.org/socialrx/id/"
+SRX = "https://w3id.org/socialrx/def/"
+PROV = "http://www.w3.org/ns/prov#"
 IMPORTS = (
     ("ods", "eccg", "eccg.csv"),
     ("ods", "epraccur", "epraccur.csv"),
@@ -45,6 +49,13 @@ def open_test_store(kb: KnowledgeBase):
     from socialrx.store import open_store
 
     return open_store(kb, Settings({"query_workers": 1}))
+
+
+def objects(store, s: str, p: str) -> list[str]:
+    """The sorted values of the objects of (s, p) in a pyoxigraph store, in any graph."""
+    import pyoxigraph as ox
+
+    return sorted(q.object.value for q in store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None))
 
 
 def graph_of(path: Path):

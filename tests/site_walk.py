@@ -5,20 +5,15 @@ Shared by the live-server and static-site tests, so both pass the same walk.
 
 from __future__ import annotations
 
-import contextlib
 import html
-import os
 import re
-import signal
-import socket
-import subprocess
 import sys
-import time
 from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import requests
+from support import running_server
 
 LINK = re.compile(r'<(a|link|script|img)\b[^>]*?\b(href|src)="([^"]*)"', re.I)
 REL = re.compile(r'\brel="([^"]*)"', re.I)
@@ -66,26 +61,8 @@ def walk(start: str, limit: int = 5000, twins: bool = False, session=None) -> Wa
     return result
 
 
-@contextlib.contextmanager
 def serve_folder(folder):
-    """Serve a folder with `python -m http.server` on 127.0.0.1 and yield its base URL; stopped by PID afterwards."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                requests.get(url + "/", timeout=1)
-                break
-            except requests.ConnectionError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"http.server did not answer at {url}") from None
-                time.sleep(0.05)
-        yield url
-    finally:
-        os.kill(process.pid, signal.SIGTERM)
-        process.wait(timeout=10)
+    """Serve a folder with `python -m http.server` on 127.0.0.1; a context manager that yields its base URL and
+    stops the server by PID afterwards."""
+    return running_server(lambda port: [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                                        "--directory", str(folder)])

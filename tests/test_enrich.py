@@ -1,7 +1,10 @@
 """`socialrx enrich wikidata` against a real local SPARQL server (oxigraph, started and stopped by PID by conftest's start_oxigraph)."""
 
+import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -81,22 +84,30 @@ def test_the_default_endpoint_is_wikidata_but_nothing_is_fetched_unless_asked():
     assert out.stdout.strip() == "False"
 
 
-def test_enriched_coordinates_put_areas_on_the_home_map(wikidata_like, tmp_path):
-    """After `socialrx enrich wikidata`, the overview map draws the areas from coordinates in the data."""
-    import json
-    import re
-
+def html_pages(imports: Path, *paths: str) -> list[str]:
+    """The HTML of each path, from an app over the shipped data plus the imports folder (closed afterwards)."""
     from socialrx.settings import Settings
     from socialrx.web import create_app
 
-    folder = tmp_path / "imports"
-    assert run_cli("enrich", "wikidata", "--endpoint", wikidata_like, "--imports-dir", folder) == 0
-    app = create_app(Settings({"query_workers": 1, "imports_path": str(folder)}))
+    app = create_app(Settings({"query_workers": 1, "imports_path": str(imports)}))
     try:
-        html = app.test_client().get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+        client = app.test_client()
+        return [client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True) for path in paths]
     finally:
         app.extensions["socialrx.store"].close()
-    points = json.loads(re.search(r"data-points='([^']*)'", html).group(1).replace("&#34;", '"'))
+
+
+def map_points(html: str) -> list[dict]:
+    """The points a page's map draws (its data-points attribute)."""
+    return json.loads(re.search(r"data-points='([^']*)'", html).group(1).replace("&#34;", '"'))
+
+
+def test_enriched_coordinates_put_areas_on_the_home_map(wikidata_like, tmp_path):
+    """After `socialrx enrich wikidata`, the overview map draws the areas from coordinates in the data."""
+    folder = tmp_path / "imports"
+    assert run_cli("enrich", "wikidata", "--endpoint", wikidata_like, "--imports-dir", folder) == 0
+    (html,) = html_pages(folder, "/")
+    points = map_points(html)
     bristol = next(p for p in points if p["iri"] == ID + "area/bristol")
     assert (bristol["lat"], bristol["lon"], bristol["label"], bristol["count"]) == (51.45, -2.58, "Bristol", 8)
     assert "There are no coordinates in the data yet" not in html
@@ -104,21 +115,10 @@ def test_enriched_coordinates_put_areas_on_the_home_map(wikidata_like, tmp_path)
 
 def test_enriched_area_page_shows_population_and_a_map(wikidata_like, tmp_path):
     """An area's page shows what enrichment fetched, and draws the area on its own map."""
-    import json
-    import re
-
-    from socialrx.settings import Settings
-    from socialrx.web import create_app
-
     folder = tmp_path / "imports"
     assert run_cli("enrich", "wikidata", "--endpoint", wikidata_like, "--imports-dir", folder) == 0
-    app = create_app(Settings({"query_workers": 1, "imports_path": str(folder)}))
-    try:
-        html = app.test_client().get("/id/area/bristol", headers={"Accept": "text/html"}).get_data(as_text=True)
-        plain = app.test_client().get("/id/area/cumbria", headers={"Accept": "text/html"}).get_data(as_text=True)
-    finally:
-        app.extensions["socialrx.store"].close()
-    (point,) = json.loads(re.search(r"data-points='([^']*)'", html).group(1).replace("&#34;", '"'))
+    html, plain = html_pages(folder, "/id/area/bristol", "/id/area/cumbria")
+    (point,) = map_points(html)
     assert (point["label"], point["lat"], point["lon"], point["count"]) == ("Bristol", 51.45, -2.58, 8)
     assert "vendor/leaflet/leaflet.js" in html
     assert "400000" in html  # population, with its source beside it

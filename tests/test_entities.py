@@ -39,29 +39,9 @@ RDF = [("text/turtle", ".ttl", "turtle"), ("application/ld+json", ".jsonld", "js
 
 
 @pytest.fixture(scope="module")
-def app(kb):
-    from socialrx.settings import Settings
-    from socialrx.web import create_app
-
-    application = create_app(Settings({"query_workers": 1}), kb=kb)
-    yield application
-    application.extensions["socialrx.store"].close()
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture(scope="module")
-def small_pages(kb):
-    """An app with page_size 5, so that paging shows on the shipped data."""
-    from socialrx.settings import Settings
-    from socialrx.web import create_app
-
-    application = create_app(Settings({"query_workers": 1, "page_size": 5}), kb=kb)
-    yield application.test_client()
-    application.extensions["socialrx.store"].close()
+def small_pages(make_app):
+    """A client of an app with page_size 5, so that paging shows on the shipped data."""
+    return make_app(page_size=5).test_client()
 
 
 def suffixed(path: str, suffix: str) -> str:

@@ -11,16 +11,6 @@ FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".rdf": "xml"}
 
 
 @pytest.fixture(scope="module")
-def app(kb):
-    from socialrx.settings import Settings
-    from socialrx.web import create_app
-
-    application = create_app(Settings({"query_workers": 1}), kb=kb)
-    yield application
-    application.extensions["socialrx.store"].close()
-
-
-@pytest.fixture(scope="module")
 def union(kb):
     """Every distinct triple in the shipped data (the union of the named graphs), read straight from the kb."""
     return kb.union_graph()
@@ -66,8 +56,7 @@ def test_there_are_iris_to_walk(our_iris):
     assert BASE + "id/scheme/camden-stroke-navigation-service" in our_iris
 
 
-def test_every_iri_resolves_to_a_page_and_every_rdf_format(app, our_iris, union):
-    client = app.test_client()
+def test_every_iri_resolves_to_a_page_and_every_rdf_format(client, our_iris, union):
     problems = []
     for iri in our_iris:
         path = page_of(iri)

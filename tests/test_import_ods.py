@@ -3,26 +3,9 @@
 import hashlib
 
 import pyoxigraph as ox
-import pytest
-from imports_support import FIXTURES, graph_of, import_fixture, load_kb
+from imports_support import FIXTURES, ID, PROV, SRX, graph_of, import_fixture, load_kb, objects
 
-ID = "https://w3id.org/socialrx/id/"
-SRX = "https://w3id.org/socialrx/def/"
-PROV = "http://www.w3.org/ns/prov#"
 GRAPH = "https://w3id.org/socialrx/graph/import/ods-epraccur"
-
-
-def nn(iri):
-    return ox.NamedNode(iri)
-
-
-def objects(store, s, p):
-    return sorted(q.object.value for q in store.quads_for_pattern(nn(s), nn(p), None, None))
-
-
-@pytest.fixture()
-def folder(tmp_path):
-    return tmp_path / "imports"
 
 
 def test_epraccur_imports_practices_into_their_own_graph(folder):

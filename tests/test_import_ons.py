@@ -1,22 +1,10 @@
 """ONS imports (lookup, ONSPD): areas and bodies joined to curated IRIs, postcodes placed in their areas."""
 
 import pyoxigraph as ox
-import pytest
-from imports_support import graph_of, import_all, import_fixture, load_kb, open_test_store
+from imports_support import ID, SRX, graph_of, import_all, import_fixture, load_kb, objects, open_test_store
 
-ID = "https://w3id.org/socialrx/id/"
-SRX = "https://w3id.org/socialrx/def/"
 ORG = "http://www.w3.org/ns/org#"
 TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
-def objects(store, s, p):
-    return sorted(q.object.value for q in store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, None))
-
-
-@pytest.fixture()
-def folder(tmp_path):
-    return tmp_path / "imports"
 
 
 def test_lookup_links_local_authorities_to_sub_icb_locations_and_icbs(folder):

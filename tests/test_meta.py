@@ -13,18 +13,8 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 
 
 @pytest.fixture(scope="module")
-def app(kb):
-    from socialrx.settings import Settings
-    from socialrx.web import create_app
-
-    application = create_app(Settings({"query_workers": 1, "page_size": 20}), kb=kb)
-    yield application
-    application.extensions["socialrx.store"].close()
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
+def client(make_app):
+    return make_app(page_size=20).test_client()
 
 
 def test_settings_page_lists_every_setting(client):

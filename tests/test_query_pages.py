@@ -17,21 +17,8 @@ TWINS = {"csv": "text/csv", "tsv": "text/tab-separated-values", "json": "applica
 
 
 @pytest.fixture(scope="module")
-def query_app(kb):
-    """One app (and store) for the whole module: the pages only read."""
-    app = create_app({}, kb=kb)
-    yield app
-    app.extensions["socialrx.store"].close()
-
-
-@pytest.fixture(scope="module")
-def client(query_app):
-    return query_app.test_client()
-
-
-@pytest.fixture(scope="module")
-def catalogue(query_app):
-    return query_app.extensions["socialrx.catalogue"]
+def catalogue(module_app):
+    return module_app.extensions["socialrx.catalogue"]
 
 
 @pytest.fixture(scope="module")

@@ -5,26 +5,9 @@ from __future__ import annotations
 import statistics
 import time
 
-import pytest
-
 CAMDEN = "https://w3id.org/socialrx/id/scheme/camden-stroke-navigation-service"
 BROMLEY = "https://w3id.org/socialrx/id/scheme/bromley-by-bow-macmillan-service"
 CONNECT = "https://w3id.org/socialrx/id/scheme/connect-for-health"
-
-
-@pytest.fixture(scope="module")
-def app(kb):
-    from socialrx.settings import Settings
-    from socialrx.web import create_app
-
-    application = create_app(Settings({"query_workers": 1}), kb=kb)
-    yield application
-    application.extensions["socialrx.store"].close()
-
-
-@pytest.fixture(scope="module")
-def client(app):
-    return app.test_client()
 
 
 def results(client, q):
@@ -79,7 +62,7 @@ def test_html_results_link_to_pages(client):
     assert 'rel="alternate"' in text and "/search.json?q=stroke" in text
 
 
-def test_search_answers_in_under_50_ms(client, app):
+def test_search_answers_in_under_50_ms(client, module_app):
     client.get("/search", query_string={"q": "warm"})  # build the index once
     queries = ["navig", "camden", "mental health", "link worker", "bristol", "care", "e", "social prescribing", "macmillan", "leeds"]
     timings = []
@@ -91,7 +74,7 @@ def test_search_answers_in_under_50_ms(client, app):
             assert resp.status_code == 200
     assert statistics.median(timings) < 50, f"median {statistics.median(timings):.1f} ms"
     assert max(timings) < 200
-    with app.app_context():
+    with module_app.app_context():
         from socialrx.web.search import index
 
         idx = index()

@@ -7,9 +7,7 @@ import csv
 import io
 import json
 import re
-import socket
 import time
-from pathlib import Path
 
 import pytest
 import rdflib
@@ -17,33 +15,21 @@ import requests
 from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
+from store_support import ALPHA, BETA, ID, PROLOGUE, small_kb
+from support import idle_listener
 
-from socialrx.kb import KnowledgeBase
 from socialrx.settings import Settings
 from socialrx.web import create_app
 
-FIXTURE = Path(__file__).parent / "fixtures" / "store"
-ID = "https://w3id.org/socialrx/id/"
-ALPHA = "https://w3id.org/socialrx/graph/source/alpha"
-BETA = "https://w3id.org/socialrx/graph/source/beta"
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
-PROLOGUE = """PREFIX srx: <https://w3id.org/socialrx/def/>
-PREFIX id: <https://w3id.org/socialrx/id/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX org: <http://www.w3.org/ns/org#>
-"""
 SCHEMES = PROLOGUE + "SELECT ?s ?label WHERE { ?s a srx:Scheme ; rdfs:label ?label } ORDER BY ?s"
 SCHEME_IRIS = [ID + "scheme-1", ID + "scheme-2", ID + "scheme-3"]
 LABELS = PROLOGUE + "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a org:Organization ; rdfs:label ?l }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-def fixture_kb() -> KnowledgeBase:
-    return KnowledgeBase.load(root=FIXTURE, files=[FIXTURE / "small.trig"])
-
-
 def make_app(**settings):
-    return create_app(Settings({"query_workers": 2, **settings}), kb=fixture_kb())
+    return create_app(Settings({"query_workers": 2, **settings}), kb=small_kb())
 
 
 @pytest.fixture(scope="module")
@@ -351,12 +337,8 @@ def test_browser_query_gets_a_results_page(endpoint):
 
 
 def test_service_call_is_refused_without_a_connection(endpoint):
-    listener = socket.socket()
-    listener.bind(("127.0.0.2", 0))
-    listener.listen(5)
-    listener.setblocking(False)
-    port = listener.getsockname()[1]
-    try:
+    with idle_listener() as listener:
+        port = listener.getsockname()[1]
         query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.2:{port}/sparql> {{ ?s ?p ?o }} }}"
         r = requests.get(endpoint, params={"query": query})
         assert r.status_code == 403 and "service_allow_list" in r.text
@@ -365,8 +347,6 @@ def test_service_call_is_refused_without_a_connection(endpoint):
         time.sleep(0.2)
         with pytest.raises(BlockingIOError):
             listener.accept()
-    finally:
-        listener.close()
 
 
 def test_ten_thousand_deep_query_is_4xx_and_the_server_goes_on(endpoint):

@@ -7,33 +7,19 @@ import io
 import json
 import os
 import signal
-import socket
 import time
-from pathlib import Path
 
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
+from store_support import ALPHA, BETA, ID, PROLOGUE, small_kb
+from support import idle_listener
 
-from socialrx.kb import KnowledgeBase
 from socialrx.settings import Settings
 from socialrx.store import QueryError, QueryRefused, Result, open_store
 from socialrx.store import guard
 
-FIXTURE = Path(__file__).parent / "fixtures" / "store"
-ID = "https://w3id.org/socialrx/id/"
-ALPHA = "https://w3id.org/socialrx/graph/source/alpha"
-BETA = "https://w3id.org/socialrx/graph/source/beta"
-PROLOGUE = """PREFIX srx: <https://w3id.org/socialrx/def/>
-PREFIX id: <https://w3id.org/socialrx/id/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX org: <http://www.w3.org/ns/org#>
-"""
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
-
-
-def small_kb(**kw) -> KnowledgeBase:
-    return KnowledgeBase.load(root=FIXTURE, files=[FIXTURE / "small.trig"], **kw)
 
 
 @pytest.fixture(scope="module")
@@ -176,12 +162,8 @@ def test_updates_are_refused_and_the_data_is_unchanged(store, update):
 
 
 def test_service_is_refused_before_any_connection():
-    listener = socket.socket()
-    listener.bind(("127.0.0.2", 0))
-    listener.listen(5)
-    listener.setblocking(False)
-    port = listener.getsockname()[1]
-    try:
+    with idle_listener() as listener:
+        port = listener.getsockname()[1]
         with open_store(small_kb(), Settings({"query_workers": 1})) as s:
             for text in (f"SELECT * WHERE {{ SERVICE <http://127.0.0.2:{port}/sparql> {{ ?s ?p ?o }} }}",
                          f"PREFIX remote: <http://127.0.0.2:{port}/>\nSELECT * WHERE {{ SERVICE SILENT remote:sparql {{ ?s ?p ?o }} }}",
@@ -193,8 +175,6 @@ def test_service_is_refused_before_any_connection():
         time.sleep(0.2)
         with pytest.raises(BlockingIOError):
             listener.accept()  # nothing ever connected
-    finally:
-        listener.close()
 
 
 def test_guard_reads_tokens_not_text():

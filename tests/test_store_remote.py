@@ -3,30 +3,19 @@ queried with SPARQLWrapper, and answering exactly as the embedded store does."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 import rdflib
 import requests
 from rdflib.compare import isomorphic
 from SPARQLWrapper import JSON, SPARQLWrapper
+from store_support import ALPHA, BETA, ID, PROLOGUE, small_kb
 
-from socialrx.kb import KnowledgeBase
 from socialrx.settings import Settings
 from socialrx.store import QueryError, QueryRefused, QueryTimeout, open_store
 from socialrx.store.remote import RemoteStore, gsp_url
 from socialrx.web import create_app
 
-FIXTURE = Path(__file__).parent / "fixtures" / "store"
-ID = "https://w3id.org/socialrx/id/"
-ALPHA = "https://w3id.org/socialrx/graph/source/alpha"
-BETA = "https://w3id.org/socialrx/graph/source/beta"
-PROLOGUE = """PREFIX srx: <https://w3id.org/socialrx/def/>
-PREFIX id: <https://w3id.org/socialrx/id/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX org: <http://www.w3.org/ns/org#>
-"""
 SAME_ANSWERS = [
     PROLOGUE + "SELECT ?s ?label WHERE { ?s a srx:Scheme ; rdfs:label ?label } ORDER BY ?s",
     PROLOGUE + "SELECT ?name WHERE { id:scheme-1 srx:providedBy/rdfs:label ?name }",
@@ -39,20 +28,16 @@ SAME_ANSWERS = [
 ]
 
 
-def fixture_kb() -> KnowledgeBase:
-    return KnowledgeBase.load(root=FIXTURE, files=[FIXTURE / "small.trig"])
-
-
 @pytest.fixture(scope="module")
 def embedded():
-    store = open_store(fixture_kb(), Settings({"query_workers": 1}))
+    store = open_store(small_kb(), Settings({"query_workers": 1}))
     yield store
     store.close()
 
 
 @pytest.fixture(scope="module")
 def remote(oxigraph_server):
-    store = open_store(fixture_kb(), Settings({"endpoint": oxigraph_server + "/query", "max_returned_rows": 1000}))
+    store = open_store(small_kb(), Settings({"endpoint": oxigraph_server + "/query", "max_returned_rows": 1000}))
     yield store
     store.close()
 
@@ -143,7 +128,7 @@ def test_row_cap_applies_to_the_remote(remote):
 
 
 def test_reload_puts_changes_and_drops_removed_graphs(oxigraph_server):
-    kb = fixture_kb()
+    kb = small_kb()
     settings = Settings({"endpoint": oxigraph_server + "/query", "endpoint_gsp": oxigraph_server + "/store"})
     store = open_store(kb, settings)
     try:
@@ -166,7 +151,7 @@ def test_gsp_url_is_derived_for_oxigraph_or_required():
 
 
 def test_endpoint_over_http_with_the_remote_backend(oxigraph_server, serve, embedded):
-    application = create_app(Settings({"endpoint": oxigraph_server + "/query"}), kb=fixture_kb())
+    application = create_app(Settings({"endpoint": oxigraph_server + "/query"}), kb=small_kb())
     try:
         endpoint = serve(application) + "/sparql"
         sw = SPARQLWrapper(endpoint)

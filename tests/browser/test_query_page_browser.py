@@ -1,51 +1,21 @@
 """A query page in a real browser (Debian chromium through Playwright) against the app served by waitress."""
 
-from pathlib import Path
-
 import pytest
+from browser_support import AXE, screenshot
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
-def live_server(kb, serve):
+def live_server(make_app, serve):
     """One served app for the module (the conftest's live_server starts one per test): the pages only read."""
-    from socialrx.settings import Settings
-    from socialrx.web import create_app
-
-    app = create_app(Settings({"query_workers": 1}), kb=kb)
-    yield serve(app)
-    app.extensions["socialrx.store"].close()
+    return serve(make_app())
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    opened = context.new_page()
-    yield opened
-    context.close()
-
-
-def screenshot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"query-{name}.png"), full_page=True)
+def page(browser_page):
+    """The browser conftest's fresh page (the session's chromium)."""
+    return browser_page
 
 
 def result_rows(page):
@@ -59,7 +29,7 @@ def test_the_query_page_loads_with_form_sparql_and_results(page, live_server):
     assert result_rows(page).count() > 5
     page.locator(".srx-query-sparql summary").click()
     assert "srx:hasAim" in page.locator(".srx-query-sparql pre").inner_text()
-    screenshot(page, "page")
+    screenshot(page, "query-page")
 
 
 def test_changing_the_form_changes_the_results(page, live_server):
@@ -72,7 +42,7 @@ def test_changing_the_form_changes_the_results(page, live_server):
     assert result_rows(page).count() == 1 < before
     assert "The Camden Stroke Navigation Service" in result_rows(page).first.inner_text()
     assert page.locator("select#param-aim").input_value().endswith("/reduce-hospital-admissions")
-    screenshot(page, "form-changed")
+    screenshot(page, "query-form-changed")
 
     page.goto(f"{live_server}/queries/schemes-for-age")
     page.fill("#param-age", "17")
@@ -87,7 +57,7 @@ def test_a_wrong_value_is_explained_next_to_its_field(page, live_server):
     assert response.status == 400
     assert "parameter 'age' expects a whole number from 0 to 130" in page.locator("[role=alert]").inner_text()
     assert page.locator("#param-age").input_value() == "eighty"
-    screenshot(page, "error")
+    screenshot(page, "query-error")
 
 
 def test_the_chart_view_renders_bars(page, live_server):
@@ -97,7 +67,7 @@ def test_the_chart_view_renders_bars(page, live_server):
     widths = [bars.nth(i).bounding_box()["width"] for i in range(bars.count())]
     assert widths[0] > widths[1] > 0 and widths[-1] == 0  # the most common aim first; accurate matching has none
     assert "Direct people to services" in page.locator("svg.srx-bar-chart").text_content()
-    screenshot(page, "chart")
+    screenshot(page, "query-chart")
 
 
 def test_open_in_the_editor_carries_the_query_and_its_values(page, live_server):
@@ -108,14 +78,14 @@ def test_open_in_the_editor_carries_the_query_and_its_values(page, live_server):
     texts = page.evaluate("() => Array.from(document.querySelectorAll('.CodeMirror'))"
                           ".filter(e => e.offsetParent !== null).map(e => e.CodeMirror.getValue())")
     assert any("Schemes whose age bounds include an age" in t and "VALUES (?age)" in t and '"17"' in t for t in texts)
-    screenshot(page, "editor")
+    screenshot(page, "query-editor")
 
 
 @pytest.mark.parametrize("path", ["/queries", "/queries/schemes-by-aim", "/queries/count-schemes-by-aim",
                                   "/queries/schemes-for-age?age=eighty"])
 def test_query_pages_have_no_serious_accessibility_problems(page, live_server, path):
     page.goto(live_server + path)
-    page.add_script_tag(path=str(ROOT / "server/socialrx/web/static/vendor/axe-core/axe.min.js"))
+    page.add_script_tag(path=str(AXE))
     problems = page.evaluate("async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']}))"
                              ".violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)")
     assert problems == []

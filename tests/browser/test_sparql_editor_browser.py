@@ -3,15 +3,11 @@ the truncation notice shown."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from store_support import small_kb
 
-from socialrx.kb import KnowledgeBase
 from socialrx.settings import Settings
 from socialrx.web import create_app
-
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "store"
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +15,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def small(serve):
     """The fixture graph served with a row cap of 3, so truncation shows."""
-    kb = KnowledgeBase.load(root=FIXTURE, files=[FIXTURE / "small.trig"])
-    app = create_app(Settings({"query_workers": 1, "max_returned_rows": 3}), kb=kb)
+    app = create_app(Settings({"query_workers": 1, "max_returned_rows": 3}), kb=small_kb())
     yield serve(app)
     app.extensions["socialrx.store"].close()
 

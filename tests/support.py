@@ -1,0 +1,100 @@
+"""Plain helpers for tests that start servers or open sockets: a free port, waiting for a URL to answer,
+a server process on a free port (e.g. `oxigraph serve`), a listener nobody should connect to.
+
+Everything binds to 127.0.0.1 (127.0.0.2 for the listener); a process started here is stopped by its PID.
+Imported as `support` (tests/ is on sys.path, as for imports_support and site_walk).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def wait_until_answers(url: str, timeout: float = 30.0, process: subprocess.Popen | None = None):
+    """Poll url until it answers HTTP (any status), or fail after timeout."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            pass
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode} before answering {url}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"nothing answered at {url} within {timeout} s")
+        time.sleep(0.05)
+
+
+def stop(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Stop a process this test run started: SIGTERM by its PID, SIGKILL if it is still there after timeout."""
+    os.kill(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def has_oxigraph() -> bool:
+    return shutil.which("oxigraph") is not None
+
+
+@contextlib.contextmanager
+def running_server(command_for_port, probe: str = "/"):
+    """Run command_for_port(port) (a server binding 127.0.0.1:port, for a free port) until base URL + probe answers;
+    yield the base URL, e.g. http://127.0.0.1:54321. The process is stopped by PID afterwards."""
+    port = free_port()
+    process = subprocess.Popen(command_for_port(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answers(url + probe, process=process)
+        yield url
+    finally:
+        stop(process)
+
+
+@contextlib.contextmanager
+def oxigraph_serving(location: Path, files=(), union_default_graph: bool = False):
+    """Load files (if any) into an Oxigraph store at location, serve it on 127.0.0.1 and yield its base URL.
+
+    Query at {url}/query, Graph Store Protocol at {url}/store. The server is stopped by PID afterwards.
+    """
+    for path in files:
+        subprocess.run(["oxigraph", "load", "--location", str(location), "--file", str(path)],
+                       check=True, capture_output=True, timeout=60)
+    union = ["--union-default-graph"] if union_default_graph else []
+    with running_server(lambda port: ["oxigraph", "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *union],
+                        probe="/query?query=ASK%7B%7D") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def idle_listener(host: str = "127.0.0.2"):
+    """A non-blocking listening socket on host (a free port) that nothing should connect to; closed afterwards.
+
+    Tests check that nothing connected with `listener.accept()` raising BlockingIOError.
+    """
+    listener = socket.socket()
+    listener.bind((host, 0))
+    listener.listen(5)
+    listener.setblocking(False)
+    try:
+        yield listener
+    finally:
+        listener.close()
