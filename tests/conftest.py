@@ -143,10 +143,10 @@ def start_oxigraph(tmp_path_factory):
     """Return a function that starts `oxigraph serve` on 127.0.0.1 over a new location loaded with the given files
     and returns its base URL: start_oxigraph(files=[...], union_default_graph=True).
 
-    Skips when the oxigraph CLI is missing. Every server started is stopped by PID at the end of the module.
+    Every server started is stopped by PID at the end of the module.
     """
     if not has_oxigraph():
-        pytest.skip("the oxigraph server CLI (pip install oxigraph) is not installed")
+        pytest.fail("the oxigraph server CLI is missing: run the README's test command (it installs the `oxigraph` package)")
     with contextlib.ExitStack() as servers:
         def start(files=(), union_default_graph: bool = False) -> str:
             location = tmp_path_factory.mktemp("oxigraph")

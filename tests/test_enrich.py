@@ -9,11 +9,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from imports_support import FIXTURES, ID, PROV, SRX, graph_of, objects, run_cli
-from support import free_port, has_oxigraph
+from support import free_port
 
 GRAPH = "https://w3id.org/socialrx/graph/import/wikidata"
-
-pytestmark = pytest.mark.skipif(not has_oxigraph(), reason="the oxigraph server CLI (pip install oxigraph) is not installed")
 
 
 @pytest.fixture(scope="module")

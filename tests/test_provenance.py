@@ -1,6 +1,7 @@
 """Data honesty: every statement sits in the graph of the source that says it, and the infographic's
 quotes are its own words."""
 
+import os
 import re
 from pathlib import Path
 
@@ -58,7 +59,8 @@ def normalise(text):
     return re.sub(r"\s+", " ", text.replace("\u2019", "'").replace("\u2018", "'")).strip()
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the shared seed document sits beside the repository")
+# CI lays shared/ beside the clone; a checkout without it can still run the rest.
+@pytest.mark.skipif(not SEED.exists() and not os.environ.get("CI"), reason="the shared seed document sits beside the repository")
 def test_infographic_quotes_are_its_own_words(kb):
     seed = normalise(SEED.read_text(encoding="utf-8"))
     quotes = select(kb, f"SELECT ?q WHERE {{ GRAPH <{INFOGRAPHIC}> {{ ?s srx:quote ?q }} }}")
