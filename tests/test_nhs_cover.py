@@ -43,3 +43,21 @@ def test_cumbria_follows_the_2023_council_reorganisation_to_both_icbs(client):
 def test_pages_without_an_area_have_no_cover_section(client):
     html = client.get("/id/source/five-year-forward-view", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert 'id="nhs-cover"' not in html
+
+
+def test_area_page_counts_the_practices_each_body_commissions(tmp_path):
+    """With the ODS epraccur fixture imported, the Bristol page counts the ICB's GP practices (via its sub-ICB location)."""
+    from imports_support import FIXTURES, run_cli
+
+    from socialrx.settings import Settings
+    from socialrx.web import create_app
+
+    imports = tmp_path / "imports"
+    assert run_cli("import", "ods", "epraccur", str(FIXTURES / "epraccur.csv"), "--imports-dir", str(imports), "--quiet") == 0
+    app = create_app(Settings({"query_workers": 1, "imports_path": str(imports)}))
+    try:
+        text = cover_text(app.test_client(), "/id/area/bristol")
+    finally:
+        app.extensions["socialrx.store"].close()
+    assert ("NHS Bristol, North Somerset and South Gloucestershire Integrated Care Board Integrated care board, ODS QUY, "
+            "GSS E54000039, from 2022-07-01; commissions 1 GP practice") in text

@@ -30,6 +30,14 @@ SELECT ?x ?body ?label ?kind ?ods ?gss ?founded ?dissolved ?via ?viaLabel WHERE 
 }
 """
 
+# GP practices each body commissions itself or through its sub-ICB locations (from an imported ODS epraccur
+# file). A separate query: pyoxigraph 0.5 leaves the aggregate unbound when it sits in an OPTIONAL above.
+PRACTICES = sparql_prologue(["srx", "org"]) + """
+SELECT ?body (COUNT(DISTINCT ?practice) AS ?practices) WHERE {
+  ?practice a srx:GPPractice ; srx:commissionedBy/org:subOrganizationOf? ?body .
+} GROUP BY ?body
+"""
+
 KINDS = {
     "ClinicalCommissioningGroup": "Clinical commissioning group",
     "IntegratedCareBoard": "Integrated care board",
@@ -50,6 +58,7 @@ class CoveringBody:
     dissolved: str | None
     via: str
     via_label: str
+    practices: int = 0
 
     @property
     def current(self) -> bool:
@@ -75,12 +84,13 @@ class NHSCover:
 def nhs_cover(store, iri: str) -> NHSCover:
     """Return the bodies covering the resource's area(s), grouped into now, about 2017 and in between."""
     rows = store.query(QUERY, bindings={"x": URIRef(iri)}).rows
+    practices = {r["body"]["value"]: int(r["practices"]["value"]) for r in store.query(PRACTICES).rows} if rows else {}
     bodies = sorted(
         {
             CoveringBody(
                 iri=r["body"]["value"], label=r["label"]["value"], kind=KINDS[r["kind"]["value"].rsplit("/", 1)[-1]],
                 ods=_value(r, "ods"), gss=_value(r, "gss"), founded=_value(r, "founded"), dissolved=_value(r, "dissolved"),
-                via=r["via"]["value"], via_label=r["viaLabel"]["value"],
+                via=r["via"]["value"], via_label=r["viaLabel"]["value"], practices=practices.get(r["body"]["value"], 0),
             )
             for r in rows
         },
