@@ -9,6 +9,7 @@ by its caller; nothing here is a module-level global.
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,40 +69,47 @@ def kb_files(root: Path | None = None) -> list[Path]:
     return found
 
 
-def parse_file(path: Path) -> list[ox.Quad]:
-    """Parse one file into quads; Turtle files go to the ontology graph, default-graph data to 'unsourced'."""
-    path = Path(path)
+def _format(path: Path) -> ox.RdfFormat:
     fmt = FORMATS.get(path.suffix)
     if fmt is None:
         raise KBError(path, f"unknown file type {path.suffix!r}; use one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def _fallback_graph(path: Path) -> ox.NamedNode:
+    """Where triples without a graph go: the ontology graph for ontology files, else the 'unsourced' graph."""
+    return ox.NamedNode(ONTOLOGY_GRAPH if path.parent.name == "ontology" else UNSOURCED_GRAPH)
+
+
+@contextmanager
+def _reading(path: Path):
+    """Turn the parser's and the file system's errors into a one-line KBError naming file, line and column."""
     try:
-        with path.open("rb") as fh:
-            parsed = list(ox.parse(fh, format=fmt, base_iri=path.resolve().as_uri()))
+        yield
     except SyntaxError as e:
-        msg = str(e.msg if hasattr(e, "msg") else e)
-        raise KBError(path, _short(msg), e.lineno, e.offset) from None
+        raise KBError(path, _short(str(e.msg if hasattr(e, "msg") else e)), e.lineno, e.offset) from None
     except OSError as e:
         raise KBError(path, f"cannot read: {e.strerror}") from None
-    fallback = ox.NamedNode(ONTOLOGY_GRAPH if path.parent.name == "ontology" else UNSOURCED_GRAPH)
-    quads = []
-    for q in parsed:
-        if isinstance(q, ox.Triple):
-            quads.append(ox.Quad(q.subject, q.predicate, q.object, fallback))
-        elif isinstance(q.graph_name, ox.DefaultGraph):
-            quads.append(ox.Quad(q.subject, q.predicate, q.object, fallback))
-        else:
-            quads.append(q)
-    return quads
+
+
+def parse_file(path: Path) -> list[ox.Quad]:
+    """Parse one file into quads, placing triples without a graph as load_file does."""
+    path = Path(path)
+    fmt, fallback = _format(path), _fallback_graph(path)
+    with _reading(path), path.open("rb") as fh:
+        parsed = list(ox.parse(fh, format=fmt, base_iri=path.resolve().as_uri()))
+    return [
+        ox.Quad(q.subject, q.predicate, q.object, fallback)
+        if isinstance(q, ox.Triple) or isinstance(q.graph_name, ox.DefaultGraph) else q
+        for q in parsed
+    ]
 
 
 def load_file(store: ox.Store, path: Path) -> FileLoad:
-    """Load one file with the engine's own parser (10x faster than building Python quads)."""
-    fmt = FORMATS.get(path.suffix)
-    if fmt is None:
-        raise KBError(path, f"unknown file type {path.suffix!r}; use one of {', '.join(FORMATS)}")
-    fallback = ox.NamedNode(ONTOLOGY_GRAPH if path.parent.name == "ontology" else UNSOURCED_GRAPH)
+    """Load one file with the engine's own parser (6x faster at 1M triples than building Python quads)."""
+    fmt, fallback = _format(path), _fallback_graph(path)
     t0, before = time.perf_counter(), len(store)
-    try:
+    with _reading(path):
         if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
             store.load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(), to_graph=fallback)
         else:
@@ -110,20 +118,14 @@ def load_file(store: ox.Store, path: Path) -> FileLoad:
             if stray:  # default-graph statements have no source: keep them visible, apart
                 store.extend(ox.Quad(q.subject, q.predicate, q.object, fallback) for q in stray)
                 store.remove_graph(ox.DefaultGraph())
-    except SyntaxError as e:
-        raise KBError(path, _short(str(e.msg if hasattr(e, "msg") else e)), e.lineno, e.offset) from None
-    except OSError as e:
-        raise KBError(path, f"cannot read: {e.strerror}") from None
     return FileLoad(path, len(store) - before, time.perf_counter() - t0)
 
 
 def _bulk_load(store: ox.Store, path: Path) -> FileLoad:
     """Load an imported dataset (possibly millions of quads) without holding it in a Python list."""
     t0, before = time.perf_counter(), len(store)
-    try:
+    with _reading(path):
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-    except SyntaxError as e:
-        raise KBError(path, _short(str(e.msg if hasattr(e, "msg") else e)), e.lineno, e.offset) from None
     return FileLoad(Path(path), len(store) - before, time.perf_counter() - t0)
 
 
