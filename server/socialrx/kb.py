@@ -89,7 +89,7 @@ def _reading(path: Path):
     except SyntaxError as e:
         raise KBError(path, _short(str(e.msg if hasattr(e, "msg") else e)), e.lineno, e.offset) from None
     except OSError as e:
-        raise KBError(path, f"cannot read: {e.strerror}") from None
+        raise KBError(path, f"cannot read: {e.strerror or e}") from None
 
 
 def parse_file(path: Path) -> list[ox.Quad]:
