@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT / "server"))  # works without `pip install -e .` too
 @pytest.fixture(scope="session")
 def kb():
     """The knowledge base as shipped (ontology/ and data/), loaded once per test session."""
-    from socialrx.kb import KnowledgeBase
+    from socialrx.loading import load_knowledge_base
 
-    return KnowledgeBase.load()
+    return load_knowledge_base()
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from socialrx import catalogue as cat
+from socialrx.pages import results
 from socialrx.catalogue_graph import catalogue_quads, queries_graph, query_iri
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
@@ -266,26 +267,26 @@ def test_the_queries_graph_is_in_the_knowledge_base(store):
 
 
 def test_iris_link_to_local_pages_or_to_the_resource_page():
-    assert cat.local_href(ID + "scheme/spear") == "/id/scheme/spear"
-    assert cat.local_href(ID + "scheme/spear", root="/app") == "/app/id/scheme/spear"
-    assert cat.local_href("http://www.wikidata.org/entity/Q23154") == "/resource?uri=http%3A%2F%2Fwww.wikidata.org%2Fentity%2FQ23154"
+    assert results.local_href(ID + "scheme/spear") == "/id/scheme/spear"
+    assert results.local_href(ID + "scheme/spear", root="/app") == "/app/id/scheme/spear"
+    assert results.local_href("http://www.wikidata.org/entity/Q23154") == "/resource?uri=http%3A%2F%2Fwww.wikidata.org%2Fentity%2FQ23154"
 
 
 def test_a_label_column_names_the_link_and_is_not_shown_on_its_own():
     rows_ = [{"scheme": {"type": "uri", "value": ID + "scheme/spear"}, "schemeLabel": {"type": "literal", "value": "SPEAR"},
               "n": {"type": "literal", "value": "3", "datatype": str(XSD.integer)}}]
-    table = cat.result_table(["scheme", "schemeLabel", "n"], rows_)
+    table = results.result_table(["scheme", "schemeLabel", "n"], rows_)
     assert table.columns == ["scheme", "n"]
-    assert table.rows[0][0] == cat.Cell("SPEAR", "/id/scheme/spear", ID + "scheme/spear")
+    assert table.rows[0][0] == results.Cell("SPEAR", "/id/scheme/spear", ID + "scheme/spear")
     assert table.rows[0][1].text == "3"
-    assert cat.humanise("clientGroupLabel") == "client group"
+    assert results.humanise("clientGroupLabel") == "client group"
 
 
 def test_a_bar_chart_has_one_bar_per_row_scaled_to_the_largest():
     query = cat.parse_query("counts", "#+ title: T\n#+ description: D\n#+ view: bar\n#+ chart: label=aimLabel value=n\n" + BODY)
     data = [{"aim": {"type": "uri", "value": ID + f"vocab/aims/a{i}"}, "aimLabel": {"type": "literal", "value": f"Aim {i}"},
              "n": {"type": "literal", "value": str(n), "datatype": str(XSD.integer)}} for i, n in enumerate((10, 5, 0))]
-    chart = cat.bar_chart(query, ["aim", "aimLabel", "n"], data)
+    chart = results.bar_chart(query, ["aim", "aimLabel", "n"], data)
     assert [b.label for b in chart.bars] == ["Aim 0", "Aim 1", "Aim 2"]
     assert chart.bars[0].width == chart.plot_width
     assert chart.bars[1].width == chart.plot_width / 2
@@ -296,6 +297,6 @@ def test_a_bar_chart_has_one_bar_per_row_scaled_to_the_largest():
 def test_map_points_and_count_values():
     data = [{"area": {"type": "uri", "value": ID + "area/bristol"}, "areaLabel": {"type": "literal", "value": "Bristol"},
              "lat": {"type": "literal", "value": "51.45"}, "long": {"type": "literal", "value": "-2.58"}}]
-    (point,) = cat.map_points(["area", "areaLabel", "lat", "long"], data)
-    assert point.label == "Bristol" and 0 < point.x < cat.MAP_WIDTH and 0 < point.y < cat.MAP_HEIGHT
-    assert cat.count_value(["n"], [{"n": {"type": "literal", "value": "7"}}]) == "7"
+    (point,) = results.map_points(["area", "areaLabel", "lat", "long"], data)
+    assert point.label == "Bristol" and 0 < point.x < results.MAP_WIDTH and 0 < point.y < results.MAP_HEIGHT
+    assert results.count_value(["n"], [{"n": {"type": "literal", "value": "7"}}]) == "7"

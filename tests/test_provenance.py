@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from socialrx.kb import ONTOLOGY_GRAPH, UNSOURCED_GRAPH, KnowledgeBase
+from socialrx.kb import ONTOLOGY_GRAPH, UNSOURCED_GRAPH
+from socialrx.loading import load_knowledge_base
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "000_fd5244f77b691d40.txt"
 INFOGRAPHIC = "https://w3id.org/socialrx/id/source/care-forum-infographic"
@@ -19,7 +20,7 @@ PREFIXES = (
 
 @pytest.fixture(scope="module")
 def kb():
-    return KnowledgeBase.load()
+    return load_knowledge_base()
 
 
 def select(kb, text, **kw):

@@ -2,7 +2,8 @@
 
 SPARQL editors and crawlers discover the questions this site answers by asking the store, e.g.
 `SELECT ?q ?title WHERE { GRAPH <https://w3id.org/socialrx/graph/queries> { ?q rdfs:label ?title } }`.
-The knowledge base adds these quads when it loads (see KnowledgeBase.load).
+The catalogue hands this graph to the knowledge base as a feed (CatalogueFeed, see socialrx.loading);
+the knowledge base knows nothing of the catalogue.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from .catalogue import CatalogueError, Param, Query, load_queries
+from .kb import KBError
 from .namespaces import BASE, SRX
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -64,9 +66,17 @@ def catalogue_quads_from_folder(folder: Path | str | None = None, base_iri: str 
     try:
         return catalogue_quads(load_queries(folder), base_iri)
     except CatalogueError as e:
-        from .kb import KBError
-
         raise KBError(e.path or folder or "queries", e.message) from None
+
+
+class CatalogueFeed:
+    """The query catalogue's graph, read from a queries folder when the knowledge base loads."""
+
+    def __init__(self, folder: Path | str):
+        self.path = Path(folder)
+
+    def quads(self) -> list[ox.Quad]:
+        return catalogue_quads_from_folder(self.path)
 
 
 def _graph_triples(graph: ox.NamedNode):

@@ -8,6 +8,7 @@ by its caller; nothing here is a module-level global.
 
 from __future__ import annotations
 
+import gzip
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -125,8 +126,21 @@ def _bulk_load(store: ox.Store, path: Path) -> FileLoad:
     """Load an imported dataset (possibly millions of quads) without holding it in a Python list."""
     t0, before = time.perf_counter(), len(store)
     with _reading(path):
-        store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        if path.suffix == ".gz":  # a compressed import shipped with the package (data/imports/)
+            with gzip.open(path, "rb") as fh:
+                store.bulk_load(input=fh, format=ox.RdfFormat.N_QUADS)
+        else:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     return FileLoad(Path(path), len(store) - before, time.perf_counter() - t0)
+
+
+def shipped_imports(root: Path, imports: Path) -> list[Path]:
+    """The imports shipped in data/imports/ (gzip'd N-Quads), less those the imports folder replaces.
+
+    A dataset imported locally (imports/<dataset>.nq, e.g. a newer epraccur) takes the place of the one shipped.
+    """
+    shipped = sorted((Path(root) / "data" / "imports").glob("*.nq.gz"))
+    return [p for p in shipped if not (Path(imports) / p.name.removesuffix(".gz")).exists()]
 
 
 def _short(msg: str) -> str:
@@ -149,11 +163,13 @@ class KnowledgeBase:
         files: list[Path] | None = None,
         store_path: Path | None = None,
         imports: Path | None = None,
+        feeds=(),
     ) -> "KnowledgeBase":
         """Parse every knowledge-base file into a fresh store (raises KBError on the first bad file).
 
-        Without `files`, that is the ontology, the curated data, the query catalogue graph and the
-        imported datasets (`imports`, default <root>/imports). With `files`, exactly those files.
+        Without `files`, that is the ontology, the curated data, the graphs that `feeds` hand in (each
+        has `.path` and `.quads()`, e.g. the query catalogue's, see socialrx.loading) and the imported
+        datasets (`imports`, default <root>/imports). With `files`, exactly those files.
         With store_path, an on-disk store that already holds data is reused as it is.
         """
         root = Path(root) if root else paths.kb_root()
@@ -170,13 +186,14 @@ class KnowledgeBase:
         for path in files if files is not None else kb_files(root):
             report.files.append(load_file(store, Path(path)))
         if files is None:
-            from .catalogue_graph import catalogue_quads_from_folder
-
-            t0 = time.perf_counter()
-            quads = catalogue_quads_from_folder(root / "queries")
-            store.extend(quads)
-            report.files.append(FileLoad(root / "queries", len(quads), time.perf_counter() - t0))
+            for feed in feeds:
+                t0 = time.perf_counter()
+                quads = feed.quads()
+                store.extend(quads)
+                report.files.append(FileLoad(Path(feed.path), len(quads), time.perf_counter() - t0))
             for path in sorted(Path(imports or root / "imports").glob("*.nq")):
+                report.files.append(_bulk_load(store, path))
+            for path in shipped_imports(root, Path(imports or root / "imports")):
                 report.files.append(_bulk_load(store, path))
         report.seconds = time.perf_counter() - started
         if store_path is not None:

@@ -19,14 +19,15 @@ def register(sub):
 def run(args) -> int:
     """Load the knowledge base, render the site through the app and write it to OUT."""
     from ..commands.serve import parse_settings
-    from ..kb import KBError, KnowledgeBase
+    from ..kb import KBError
+    from ..loading import load_knowledge_base
     from ..settings import Settings
     from ..sitebuild import build_site
     from ..web import create_app
 
     try:
         settings = Settings(parse_settings(args.setting))
-        kb = KnowledgeBase.load(store_path=settings.store_path, imports=settings.imports_path)
+        kb = load_knowledge_base(store_path=settings.store_path, imports=settings.imports_path)
     except (ValueError, KBError) as e:
         print(e, file=sys.stderr)
         return 2

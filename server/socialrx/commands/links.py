@@ -18,12 +18,12 @@ def register(subparsers) -> None:
 
 def open_kb_store():
     """The knowledge base (with its imports, as kb.kb_files lists them) behind the usual store."""
-    from ..kb import KnowledgeBase
+    from ..loading import load_knowledge_base
     from ..settings import Settings
     from ..store import open_store
 
     settings = Settings()
-    kb = KnowledgeBase.load(store_path=settings.store_path)
+    kb = load_knowledge_base(store_path=settings.store_path)
     return open_store(kb, settings)
 
 

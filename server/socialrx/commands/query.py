@@ -67,11 +67,11 @@ class _open_store:
     """Load the knowledge base and open a store on it, closing the store (and its workers) at the end."""
 
     def __enter__(self):
-        from ..kb import KnowledgeBase
+        from ..loading import load_knowledge_base
         from ..settings import Settings
         from ..store import open_store
 
-        self.store = open_store(KnowledgeBase.load(), Settings())
+        self.store = open_store(load_knowledge_base(), Settings())
         return self.store
 
     def __exit__(self, *exc):
@@ -102,7 +102,7 @@ def _write(result, fmt: str) -> None:
 
 def _table(variables: list[str], rows: list[dict]) -> str:
     """Lay the rows out in aligned columns, IRIs shortened with the project's prefixes."""
-    from ..catalogue import compact_iri
+    from ..pages.results import compact_iri
 
     cells = [[_text(row.get(v), compact_iri) for v in variables] for row in rows]
     widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(variables)]

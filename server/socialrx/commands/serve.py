@@ -48,7 +48,8 @@ def parse_settings(pairs: list[str]) -> dict:
 
 def run(args) -> int:
     """Load, validate, build the app and serve it until interrupted."""
-    from ..kb import KBError, KnowledgeBase
+    from ..kb import KBError
+    from ..loading import load_knowledge_base
     from ..settings import Settings
     from ..validate import shapes_graph, validate
 
@@ -64,7 +65,7 @@ def run(args) -> int:
     settings = Settings(values)
 
     try:
-        kb = KnowledgeBase.load(store_path=args.store, imports=settings.imports_path)
+        kb = load_knowledge_base(store_path=args.store, imports=settings.imports_path)
     except KBError as e:
         print(f"{e}\nFix the file and start again.", file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
 from .. import catalogue as cat
+from ..pages import results
 from ..store import QueryError
 from . import context
 
@@ -110,14 +111,14 @@ def _page_context(query: cat.Query, raw: dict, run: cat.Run | None = None, error
     variables, rows = run.result.variables, run.result.rows
     page["twins"] = {ext: url_for("queries.page", name=query.name, ext=ext, **values) for ext in TWINS}
     page["share_url"] = url_for("queries.page", name=query.name, _external=True, **values)
-    page["table"] = cat.result_table(variables, rows, base_iri, root)
+    page["table"] = results.result_table(variables, rows, base_iri, root)
     if query.view == "bar":
-        page["chart"] = cat.bar_chart(query, variables, rows)
+        page["chart"] = results.bar_chart(query, variables, rows)
     elif query.view == "map":
-        page["points"] = cat.map_points(variables, rows)
-        page["map_size"] = (cat.MAP_WIDTH, cat.MAP_HEIGHT)
+        page["points"] = results.map_points(variables, rows)
+        page["map_size"] = (results.MAP_WIDTH, results.MAP_HEIGHT)
     elif query.view == "count":
-        page["count"] = cat.count_value(variables, rows)
+        page["count"] = results.count_value(variables, rows)
     return page
 
 

@@ -111,7 +111,7 @@ def _queries_folder():
 def _table(result):
     if result is None or result.kind == "ask":
         return None
-    from ..catalogue import result_table
+    from ..pages.results import result_table
 
     if result.kind == "graph":
         rows = [{"subject": s, "predicate": p, "object": o} for s, p, o in result.triples]
