@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..kb import KnowledgeBase
+from ..loading import load_knowledge_base
 from ..settings import Settings
 
 
@@ -16,7 +17,7 @@ def create_app(settings: Settings | dict | None = None, kb: KnowledgeBase | None
     app = Flask(__name__)
     app.config["SOCIALRX_SETTINGS"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_kb * 1024
-    app.extensions["socialrx.kb"] = kb if kb is not None else KnowledgeBase.load(store_path=settings.store_path, imports=settings.imports_path)
+    app.extensions["socialrx.kb"] = kb if kb is not None else load_knowledge_base(store_path=settings.store_path, imports=settings.imports_path)
     app.extensions["socialrx.store"] = store if store is not None else open_store(app.extensions["socialrx.kb"], settings)
 
     from . import entities, errors, links, meta, postcode, queries, search, sparql
