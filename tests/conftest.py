@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from support import has_oxigraph, oxigraph_serving, wait_until_answers
+from support import has_oxigraph, has_virtuoso, oxigraph_serving, virtuoso_serving, wait_until_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))  # works without `pip install -e .` too
@@ -153,6 +153,16 @@ def start_oxigraph(tmp_path_factory):
             return servers.enter_context(oxigraph_serving(location, files, union_default_graph))
 
         yield start
+
+
+@pytest.fixture(scope="module")
+def virtuoso_server(tmp_path_factory):
+    """OpenLink Virtuoso on 127.0.0.1 with an empty database; yields (query URL, Graph Store Protocol URL).
+    Stopped by PID at the end of the module."""
+    if not has_virtuoso():
+        pytest.fail("OpenLink Virtuoso is missing: run the README's test command (it installs virtuoso-opensource-7)")
+    with virtuoso_serving(tmp_path_factory.mktemp("virtuoso")) as urls:
+        yield urls
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -82,6 +83,39 @@ def oxigraph_serving(location: Path, files=(), union_default_graph: bool = False
     with running_server(lambda port: ["oxigraph", "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", *union],
                         probe="/query?query=ASK%7B%7D") as url:
         yield url
+
+
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+
+
+def has_virtuoso() -> bool:
+    return shutil.which("virtuoso-t") is not None and shutil.which("isql-vt") is not None and VIRTUOSO_INI.exists()
+
+
+@contextlib.contextmanager
+def virtuoso_serving(folder: Path):
+    """Start OpenLink Virtuoso (Debian's virtuoso-opensource-7) on 127.0.0.1 with its database in folder; yield
+    (query URL, Graph Store Protocol URL). Its config is a copy of the packaged virtuoso.ini with the database
+    folder and both ports changed; SPARQL_UPDATE is granted so that /sparql-graph-crud accepts writes."""
+    sql_port, http_port = free_port(), free_port()
+    ini = VIRTUOSO_INI.read_text().replace("/var/lib/virtuoso-opensource-7/db", str(folder))
+    ini = re.sub(r"(\[Parameters\][^\[]*?ServerPort\s*=\s*)\S+", rf"\g<1>127.0.0.1:{sql_port}", ini, flags=re.S)
+    ini = re.sub(r"(\[HTTPServer\][^\[]*?ServerPort\s*=\s*)\S+", rf"\g<1>127.0.0.1:{http_port}", ini, flags=re.S)
+    ini = ini.replace("DirsAllowed              = .,", f"DirsAllowed              = ., {folder},")
+    config = folder / "virtuoso.ini"
+    config.write_text(ini)
+    log = open(folder / "server.log", "wb")
+    process = subprocess.Popen(["virtuoso-t", "+configfile", str(config), "+foreground"], cwd=folder,
+                               stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{http_port}"
+    try:
+        wait_until_answers(url + "/sparql?query=ASK%7B%7D", timeout=60, process=process)
+        subprocess.run(["isql-vt", f"127.0.0.1:{sql_port}", "dba", "dba", 'exec=GRANT SPARQL_UPDATE TO "SPARQL";'],
+                       check=True, capture_output=True, timeout=60)
+        yield url + "/sparql", url + "/sparql-graph-crud"
+    finally:
+        stop(process, timeout=30)
+        log.close()
 
 
 @contextlib.contextmanager

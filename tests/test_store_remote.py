@@ -1,5 +1,5 @@
-"""The remote backend against a real `oxigraph serve` on 127.0.0.1: loaded through the Graph Store Protocol,
-queried with SPARQLWrapper, and answering exactly as the embedded store does."""
+"""The remote backend against two real engines on 127.0.0.1, `oxigraph serve` and OpenLink Virtuoso: loaded
+through the Graph Store Protocol, queried with SPARQLWrapper, and answering exactly as the embedded store does."""
 
 from __future__ import annotations
 
@@ -35,9 +35,22 @@ def embedded():
     store.close()
 
 
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def engine(request):
+    """(name, query URL, Graph Store Protocol URL) of a real engine; every test here runs on each."""
+    if request.param == "oxigraph":
+        url = request.getfixturevalue("oxigraph_server")
+        return "oxigraph", url + "/query", url + "/store"
+    return ("virtuoso", *request.getfixturevalue("virtuoso_server"))
+
+
+def engine_settings(engine, **more) -> Settings:
+    return Settings({"endpoint": engine[1], "endpoint_gsp": engine[2], **more})
+
+
 @pytest.fixture(scope="module")
-def remote(oxigraph_server):
-    store = open_store(small_kb(), Settings({"endpoint": oxigraph_server + "/query", "max_returned_rows": 1000}))
+def remote(engine):
+    store = open_store(small_kb(), engine_settings(engine, max_returned_rows=1000))
     yield store
     store.close()
 
@@ -46,12 +59,12 @@ def count(store, text="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") -> int:
     return int(store.query(text).rows[0]["n"]["value"])
 
 
-def test_open_store_loads_every_graph_through_the_graph_store_protocol(remote, oxigraph_server):
+def test_open_store_loads_every_graph_through_the_graph_store_protocol(remote, engine):
     assert isinstance(remote, RemoteStore)
     assert remote.graph_names() == [ALPHA, BETA] and remote.triple_count() == 29
     # The data really is on the server, one named graph per source (GSP GET).
-    r = requests.get(oxigraph_server + "/store", params={"graph": BETA}, headers={"Accept": "application/n-triples"})
-    assert r.status_code == 200 and len(r.text.strip().splitlines()) == 10
+    r = requests.get(engine[2], params={"graph": BETA}, headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200 and len(ox.Dataset(ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES))) == 10
 
 
 @pytest.mark.parametrize("text", SAME_ANSWERS)
@@ -111,10 +124,14 @@ def test_the_guard_applies_before_anything_is_sent(remote):
     assert count(remote) == 29
 
 
-def test_errors_from_the_remote_engine(remote):
+def test_errors_from_the_remote_engine(remote, engine):
     with pytest.raises(QueryError) as bad:
         remote.query("SELECT *\nWHERE { ?s ?p }")
-    assert bad.value.status == 400 and bad.value.position == (2, 16) and "expected" in bad.value.message
+    assert bad.value.status == 400 and "WHERE { ?s ?p }" in bad.value.message
+    if engine[0] == "oxigraph":
+        assert bad.value.position == (2, 16) and "expected" in bad.value.message
+    else:  # Virtuoso names the line and the token it stopped at, not the column
+        assert bad.value.position[0] == 2 and "syntax error at '}'" in bad.value.message
     with pytest.raises(QueryTimeout) as slow:
         remote.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", timeout_ms=5)
     assert slow.value.status == 503
@@ -127,10 +144,9 @@ def test_row_cap_applies_to_the_remote(remote):
     assert len(graph.triples) == 4 and graph.truncated
 
 
-def test_reload_puts_changes_and_drops_removed_graphs(oxigraph_server):
+def test_reload_puts_changes_and_drops_removed_graphs(engine):
     kb = small_kb()
-    settings = Settings({"endpoint": oxigraph_server + "/query", "endpoint_gsp": oxigraph_server + "/store"})
-    store = open_store(kb, settings)
+    store = open_store(kb, engine_settings(engine))
     try:
         extra = "https://w3id.org/socialrx/graph/source/gamma"
         kb.store.add(ox.Quad(ox.NamedNode(ID + "x"), ox.NamedNode(str(rdflib.RDFS.label)), ox.Literal("X"), ox.NamedNode(extra)))
@@ -150,8 +166,8 @@ def test_gsp_url_is_derived_for_oxigraph_or_required():
     assert "endpoint_gsp" in unknown.value.message
 
 
-def test_endpoint_over_http_with_the_remote_backend(oxigraph_server, serve, embedded):
-    application = create_app(Settings({"endpoint": oxigraph_server + "/query"}), kb=small_kb())
+def test_endpoint_over_http_with_the_remote_backend(engine, serve, embedded):
+    application = create_app(engine_settings(engine), kb=small_kb())
     try:
         endpoint = serve(application) + "/sparql"
         sw = SPARQLWrapper(endpoint)

@@ -1,7 +1,11 @@
 """The remote store: any SPARQL 1.1 endpoint, queried with SPARQLWrapper and loaded by the Graph Store Protocol.
 
 The remote endpoint must treat its default graph as the union of its named graphs (Oxigraph:
-`oxigraph serve --union-default-graph`; Fuseki: `tdb2:unionDefaultGraph true`); reload() checks it.
+`oxigraph serve --union-default-graph`; Fuseki: `tdb2:unionDefaultGraph true`; Virtuoso does so by default);
+reload() checks it. Graphs outside our base IRI are not ours: reload() never deletes them, and where an engine
+joins them to the union default graph (Virtuoso's system graphs) every query is sent with our graphs as its
+protocol dataset (SPARQL 1.1 Protocol §2.1.4), so counts and answers are the same as the embedded store's.
+docs/scale.md lists every difference found between engines and how it is handled here.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ class RemoteStore(Checked, Store):
         super().__init__(settings)
         self.endpoint = settings.endpoint
         self._count = 0
+        self._dataset = None
+        self._virtuoso = False
         if load:
             self.reload(kb)
         else:
@@ -57,9 +63,10 @@ class RemoteStore(Checked, Store):
         for name in sorted(wanted):
             body = kb.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
             self._gsp(gsp, "PUT", name, body)
-        for name in self._remote_graphs() - wanted:
+        for name in self._ours(self._remote_graphs()) - wanted:
             self._gsp(gsp, "DELETE", name)
         self._refresh()
+        self._next_version()
         if self._count and not self._union_ok():
             raise QueryError(
                 f"The endpoint {self.endpoint} does not treat its default graph as the union of its named graphs, "
@@ -84,13 +91,35 @@ class RemoteStore(Checked, Store):
                              f"setting and that the server is running.", status=502) from None
 
     def _select(self, text) -> list[dict]:
-        return self._send(text, "select", self.settings.query_time_limit_ms / 1000, None)[0]
+        dataset = self._dataset or ()
+        return self._send(text, "select", self.settings.query_time_limit_ms / 1000, None, dataset, dataset)[0]
 
     def _remote_graphs(self) -> set[str]:
-        return {r["g"]["value"] for r in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }") if "g" in r}
+        """Every graph on the endpoint, ours or not. Virtuoso answers nothing for an empty GRAPH pattern."""
+        self._dataset = None
+        found = {r["g"]["value"] for r in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }") if "g" in r}
+        return found or {r["g"]["value"] for r in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+                         if "g" in r}
+
+    def _server_name(self) -> str:
+        """The endpoint's Server header (e.g. "Virtuoso/07.20.3229 (Linux)"), or "" when it cannot be read."""
+        url = f"{self.endpoint}{'&' if '?' in self.endpoint else '?'}query=ASK%7B%7D"
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=10) as resp:
+                resp.read()
+                return resp.headers.get("Server", "")
+        except (urllib.error.URLError, OSError):
+            return ""
+
+    def _ours(self, graphs) -> set[str]:
+        return {g for g in graphs if g.startswith(self.settings.base_iri)}
 
     def _refresh(self):
-        self._graphs = frozenset(self._remote_graphs())
+        self._virtuoso = self._server_name().startswith("Virtuoso")
+        every = self._remote_graphs()
+        self._graphs = frozenset(self._ours(every))
+        # Foreign graphs (e.g. Virtuoso's virtrdf# and DAV graphs) would join the union default graph: name ours.
+        self._dataset = (sorted(self._graphs) or [self.settings.base_iri + "graph/none"]) if every - self._graphs else None
         rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         self._count = int(rows[0]["n"]["value"]) if rows else 0
 
@@ -99,9 +128,10 @@ class RemoteStore(Checked, Store):
         return bool(rows) and int(rows[0]["n"]["value"]) > 0
 
     # -- querying ---------------------------------------------------------------------------------
-    def query(self, text, *, bindings=None, default_graph_uris=(), named_graph_uris=(), timeout_ms=None, max_rows=None):
+    def query(self, text, *, bindings=None, default_graph_uris=(), named_graph_uris=(), timeout_ms=None, max_rows=None,
+              lane="user"):
         started = time.perf_counter()
-        timeout_ms, max_rows = self._limits(timeout_ms, max_rows)
+        timeout_ms, max_rows = self._limits(timeout_ms, max_rows, lane)
         info = self.inspect(text)
         default_graph_uris, named_graph_uris = list(default_graph_uris or ()), list(named_graph_uris or ())
         self._check_graphs(default_graph_uris, named_graph_uris)
@@ -117,6 +147,12 @@ class RemoteStore(Checked, Store):
             # A union-default-graph server may ignore FROM (Oxigraph does); the same dataset sent as protocol
             # parameters is honoured (SPARQL 1.1 Protocol §2.1.4: they then replace the query's own).
             default_graph_uris, named_graph_uris = list(info.from_graphs), list(info.from_named)
+        if not (default_graph_uris or named_graph_uris) and self._dataset:
+            default_graph_uris = named_graph_uris = self._dataset
+        if info.form == "describe" and self._virtuoso:
+            # DESCRIBE's answer is the engine's choice (SPARQL 1.1 §16.4); ask Virtuoso for the Concise Bounded
+            # Description that Oxigraph and the embedded store give.
+            text = 'define sql:describe-mode "CBD" ' + text
         rows, variables, boolean, payload, truncated = self._send(
             text, kind, timeout_ms / 1000, max_rows, default_graph_uris, named_graph_uris)
         elapsed = (time.perf_counter() - started) * 1000
@@ -153,7 +189,7 @@ class RemoteStore(Checked, Store):
             raise QueryError(f"Cannot reach the SPARQL endpoint {self.endpoint}: {getattr(e, 'reason', e)}. "
                              f"Check the endpoint setting and that the server is running.", status=502) from None
         if kind == "graph":
-            triples = ox.parse(data, format=ox.RdfFormat.TURTLE)
+            triples = (_canonical(t) for t in ox.parse(data, format=ox.RdfFormat.TURTLE))
             nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
             truncated = False
             if max_rows is not None and nt.count(b"\n") > max_rows:
@@ -186,6 +222,12 @@ class RemoteStore(Checked, Store):
             m = re.search(r"error at \d+:\d+: .*", detail, re.S)
             if m:
                 return _engine_error({"error": "syntax", "message": m.group().strip()}, text)
+            m = _VIRTUOSO_SYNTAX.search(detail)
+            if m:  # Virtuoso names the line and the token, not the column
+                line = int(m.group(1))
+                return QueryError(f"Syntax error at line {line}: {m.group(2).strip()}.\n{_line(text, line)}\n"
+                                  f"Fix the query at that point; the SPARQL grammar is at {guard.GRAMMAR}.",
+                                  position=(line, 1))
             return QueryError(f"The endpoint {self.endpoint} rejected the query: {detail[:500]}. Fix the query and retry.")
         return QueryError(f"The endpoint {self.endpoint} failed on this query: {detail[:500]}.", status=502)
 
@@ -196,10 +238,49 @@ class RemoteStore(Checked, Store):
         return sorted(self._graphs)
 
 
+_VIRTUOSO_SYNTAX = re.compile(r"SPARQL compiler, line (\d+): (syntax error[^\n]*)")
+XSD_DURATION = "http://www.w3.org/2001/XMLSchema#duration"
+
+
+def _line(text: str, line: int) -> str:
+    lines = text.splitlines() or [""]
+    return f"  {line} | {lines[line - 1] if 0 < line <= len(lines) else ''}"
+
+
+def _duration(value: str) -> str:
+    """Virtuoso stores a year-month xsd:duration as its months ("6" for P6M) and a day-time one as seconds
+    ("5400.0" for PT1H30M); give back the XSD canonical form (XSD 1.1 Part 2 §3.3.6.2)."""
+    if re.fullmatch(r"-?\d+", value):
+        months = int(value)
+        sign, months = ("-" if months < 0 else ""), abs(months)
+        years, months = divmod(months, 12)
+        return sign + "P" + (f"{years}Y" if years else "") + (f"{months}M" if months or not years else "")
+    if re.fullmatch(r"-?\d+\.\d+", value):
+        seconds = float(value)
+        sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+        days, rest = divmod(seconds, 86400)
+        hours, rest = divmod(rest, 3600)
+        minutes, secs = divmod(rest, 60)
+        time = (f"{int(hours)}H" if hours else "") + (f"{int(minutes)}M" if minutes else "") + (
+            (f"{secs:g}S") if secs else "")
+        out = sign + "P" + (f"{int(days)}D" if days else "") + (f"T{time}" if time else "")
+        return out if out.rstrip("-") != "P" else "PT0S"
+    return value
+
+
+def _canonical(triple):
+    o = triple.object
+    if isinstance(o, ox.Literal) and o.datatype.value == XSD_DURATION:
+        return ox.Triple(triple.subject, triple.predicate, ox.Literal(_duration(o.value), datatype=o.datatype))
+    return triple
+
+
 def _normalise(b: dict) -> dict:
     # SPARQL 1.0 JSON used "typed-literal"; RDF 1.1 makes xsd:string the implicit datatype.
     if b.get("type") == "typed-literal":
         b = {**b, "type": "literal"}
+    if b.get("datatype") == XSD_DURATION:
+        b = {**b, "value": _duration(b["value"])}
     if b.get("datatype") == XSD_STRING:
         b = {k: v for k, v in b.items() if k != "datatype"}
     return b
