@@ -30,6 +30,8 @@ EXPECTED = {
     "time-point-not-duration": ("out", "xsd:duration"),
     "quote-without-language": ("st", "with a language tag"),
     "area-served-not-area": ("s", "srx:areaServed must point to a resource typed srx:Area"),
+    "missing-status": ("s", "needs exactly one status"),
+    "bad-telephone": ("s", "telephone number (schema:telephone) must be a plain string"),
 }
 
 
