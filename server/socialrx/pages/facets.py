@@ -12,6 +12,7 @@ from ..namespaces import SRX, sparql_prologue
 from .iris import rows
 from .labels import BULK_ROWS
 
+from .scheme_definition import AIM_PATH, AREA_PATH, SCHEME_CLASS
 
 @dataclass(frozen=True)
 class Facet:
@@ -31,13 +32,13 @@ class IndexSpec:
 
 TYPE = Facet("type", "Type", None)
 SCHEME_FACETS = (
-    Facet("aim", "Aim", "srx:hasAim"), Facet("approach", "Approach", "srx:usesApproach"),
+    Facet("aim", "Aim", AIM_PATH), Facet("approach", "Approach", "srx:usesApproach"),
     Facet("role", "Role", "srx:usesRole"), Facet("referral", "Referral source", "srx:takesReferralsFrom"),
-    Facet("client", "Client group", "srx:eligibility/srx:clientGroup"), Facet("area", "Area", "srx:areaServed"), TYPE,
+    Facet("client", "Client group", "srx:eligibility/srx:clientGroup"), Facet("area", "Area", AREA_PATH), TYPE,
 )
 INDEXES = {
     spec.name: spec for spec in (
-        IndexSpec("schemes", "Schemes", str(SRX.Service), "Social prescribing and navigation schemes, and the service directories they use.", SCHEME_FACETS),
+        IndexSpec("schemes", "Schemes", SCHEME_CLASS, "Social prescribing and navigation schemes. An area counts the schemes in the areas within it.", SCHEME_FACETS),
         IndexSpec("organisations", "Organisations", str(SRX.Organisation), "Organisations that provide, fund, commission or own schemes, or publish sources.", (TYPE,)),
         IndexSpec("places", "Places", str(SRX.Area), "Areas where schemes operate and that NHS bodies and councils cover.", (TYPE,)),
         IndexSpec("programmes", "Programmes", str(SRX.Programme), "Wider programmes of work that schemes are part of.", ()),

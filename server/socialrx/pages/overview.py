@@ -76,6 +76,7 @@ def build(store, catalogue, index_builder, base: str) -> Overview:
     table = index_builder.table(INDEXES["schemes"])
     counts = {name: len(index_builder.table(spec)) for name, spec in INDEXES.items()}
     sections = {}
+    kinds: dict[str, int] = field(default_factory=dict)  # schemes by most specific type, for the general rules
     for key, path in SECTIONS:
         scheme = base + path
         concepts = {str(c) for c, in rows(store.query(PROLOGUE + "SELECT ?scheme ?c WHERE { ?c skos:inScheme ?scheme }", bindings={"scheme": URIRef(scheme)}, max_rows=BULK_ROWS), "c")}
@@ -103,8 +104,12 @@ def build(store, catalogue, index_builder, base: str) -> Overview:
     for p, o in rows(store.query(ABOUT, bindings={"s": URIRef(infographic)}), "p", "o"):
         about[str(p).rsplit("/", 1)[-1]].append(str(o))
     more = [(str(d), str(w), str(p) if p else None) for d, w, p in rows(store.query(MORE, max_rows=BULK_ROWS), "doc", "why", "pub")]
-    outcomes.sort(key=lambda q: catalogue.label(q.owner).lower())
-    return Overview(counts, sections, outcomes, areas, points, dict(about), infographic, more)
+    outcomes = _first_quotes(outcomes, catalogue)
+    kinds = defaultdict(int)
+    for entry in table.values():
+        for t in entry.get("type", ()):
+            kinds[t] += 1
+    return Overview(counts, sections, outcomes, areas, points, dict(about), infographic, more, dict(kinds))
 
 
 def _bars(table, key, concepts, catalogue) -> list[Bar]:
