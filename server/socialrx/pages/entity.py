@@ -15,6 +15,7 @@ import rdflib
 from rdflib import BNode, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from ..kb import QUERIES_GRAPH
 from ..namespaces import SRX
 from .iris import local_name, rows
 from .terms import TermView
@@ -214,7 +215,10 @@ class EntityBuilder:
 
     def _incoming(self, subject, result, graph, wanted_prop, page) -> list[IncomingGroup]:
         by_prop = defaultdict(lambda: defaultdict(list))  # p -> x -> [g]
+        plumbing = set() if _is_catalogue(str(subject)) else {QUERIES_GRAPH}
         for x, p, g in rows(result, "x", "p", "g"):
+            if str(g) in plumbing:  # a catalogue query's parameter defaulting to this area is not news to a reader
+                continue
             graph.add((x, p, subject))
             if g not in by_prop[p][x]:
                 by_prop[p][x].append(g)
@@ -242,6 +246,11 @@ class EntityBuilder:
                 if key and key not in keys:
                     keys.append(key)
         return keys
+
+
+def _is_catalogue(iri: str) -> bool:
+    """Say whether a resource is part of the query catalogue (a query or one of its parameters)."""
+    return "/id/query/" in iri
 
 
 def _slug(iri: str) -> str:

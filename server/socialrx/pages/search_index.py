@@ -61,13 +61,16 @@ class SearchIndex:
             self.entries.append(Entry(iri, label, tuple((f, t, t.lower(), words(t)) for f, t in fields), is_ours(iri), primary))
         self.build_ms = (time.perf_counter() - started) * 1000
 
-    def search(self, query: str, limit: int = 50) -> list[Hit]:
-        """Return the best hits for the query, best first."""
+    def search(self, query: str, limit: int = 50, everything: bool = False) -> list[Hit]:
+        """Return the best hits for the query, best first: only schemes, organisations, places, programmes,
+        sources and concepts unless everything is asked for (ontology terms, catalogue queries, detail records)."""
         terms = words(query)
         if not terms:
             return []
         hits = []
         for entry in self.entries:
+            if not (everything or entry.primary):
+                continue
             total, best_field = 0.0, None
             for term in terms:
                 score, where = self._score(entry, term)
@@ -87,6 +90,10 @@ class SearchIndex:
                 hits.append(Hit(entry.iri, entry.label, total, best_field, self._snippet(entry, best_field, terms)))
         hits.sort(key=lambda h: (-h.score, h.label.lower(), h.iri))
         return hits[:limit]
+
+    def count_hidden(self, query: str) -> int:
+        """How many more resources match when the internal nodes are searched too."""
+        return len(self.search(query, limit=10**9, everything=True)) - len(self.search(query, limit=10**9))
 
     @staticmethod
     def _score(entry: Entry, term: str) -> tuple[float, str | None]:

@@ -26,7 +26,9 @@ def search(suffix):
     q = request.args.get("q", "")[:MAX_QUERY].strip()
     s, idx = site(), index()
     started = time.perf_counter()
-    hits = idx.search(q) if q else []
+    everything = request.args.get("all") == "1"
+    hits = idx.search(q, everything=everything) if q else []
+    hidden = idx.count_hidden(q) if q and not everything else 0
     elapsed = (time.perf_counter() - started) * 1000
     if suffix:
         body = {"q": q, "results": [
@@ -36,7 +38,7 @@ def search(suffix):
                        links=[(request.script_root + "/search" + ("?" + request.query_string.decode() if q else ""), "alternate", "text/html")])
         resp.headers["Server-Timing"] = f"search;dur={elapsed:.3f}"
         return resp
-    html = render_template("search.html", query_text=q, hits=hits, terms=s.terms,
+    html = render_template("search.html", query_text=q, hits=hits, terms=s.terms, everything=everything, hidden=hidden,
                            catalogue=s.catalogue, canonical=page_url("/search"),
                            alternates=[{"mimetype": "application/json", "title": "JSON", "href": request.script_root + "/search.json" + ("?" + request.query_string.decode() if q else "")}])
     resp = respond(html, "text/html")

@@ -39,7 +39,9 @@ async function staticSearch(box) {
   const weight = { label: 10, alt: 6, description: 1.5 };
   const hits = [];
   const whole = q.trim().toLowerCase();
+  const everything = new URLSearchParams(location.search).get("all") === "1";
   for (const e of entries) {
+    if (!everything && !e.primary) continue; // internal nodes only on request, as on the server
     let total = 0;
     let firstField = null;
     for (const w of words) {
