@@ -48,7 +48,7 @@ class RemoteStore(Checked, Store):
         super().__init__(settings)
         self.endpoint = settings.endpoint
         self._count = 0
-        self._dataset = None
+        self._foreign = frozenset()
         self._virtuoso = False
         if load:
             self.reload(kb)
@@ -91,12 +91,29 @@ class RemoteStore(Checked, Store):
                              f"setting and that the server is running.", status=502) from None
 
     def _select(self, text) -> list[dict]:
-        dataset = self._dataset or ()
-        return self._send(text, "select", self.settings.query_time_limit_ms / 1000, None, dataset, dataset)[0]
+        return self._send(self._without_foreign(text), "select", self.settings.query_time_limit_ms / 1000, None,
+                          *self._dataset())[0]
+
+    def _dataset(self):
+        """Protocol dataset (default, named) naming our graphs, for engines other than Virtuoso with foreign graphs."""
+        if not self._foreign or self._virtuoso:
+            return (), ()
+        ours = sorted(self._graphs) or [self.settings.base_iri + "graph/none"]
+        return ours, ours
+
+    def _without_foreign(self, text: str) -> str:
+        """Keep foreign graphs out of the default graph and GRAPH ?g. Virtuoso echoes every protocol dataset graph
+        as a response header (more than http.client's 100 for a national import), so it gets its own pragmas."""
+        if not self._foreign:
+            return text
+        if self._virtuoso:
+            return "".join(f"define input:default-graph-exclude <{g}> define input:named-graph-exclude <{g}> "
+                           for g in sorted(self._foreign)) + text
+        return text
 
     def _remote_graphs(self) -> set[str]:
         """Every graph on the endpoint, ours or not. Virtuoso answers nothing for an empty GRAPH pattern."""
-        self._dataset = None
+        self._foreign = frozenset()
         found = {r["g"]["value"] for r in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }") if "g" in r}
         return found or {r["g"]["value"] for r in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
                          if "g" in r}
@@ -118,8 +135,8 @@ class RemoteStore(Checked, Store):
         self._virtuoso = self._server_name().startswith("Virtuoso")
         every = self._remote_graphs()
         self._graphs = frozenset(self._ours(every))
-        # Foreign graphs (e.g. Virtuoso's virtrdf# and DAV graphs) would join the union default graph: name ours.
-        self._dataset = (sorted(self._graphs) or [self.settings.base_iri + "graph/none"]) if every - self._graphs else None
+        # Foreign graphs (e.g. Virtuoso's virtrdf# and DAV graphs) would join the union default graph.
+        self._foreign = frozenset(every - self._graphs)
         rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         self._count = int(rows[0]["n"]["value"]) if rows else 0
 
@@ -147,8 +164,9 @@ class RemoteStore(Checked, Store):
             # A union-default-graph server may ignore FROM (Oxigraph does); the same dataset sent as protocol
             # parameters is honoured (SPARQL 1.1 Protocol §2.1.4: they then replace the query's own).
             default_graph_uris, named_graph_uris = list(info.from_graphs), list(info.from_named)
-        if not (default_graph_uris or named_graph_uris) and self._dataset:
-            default_graph_uris = named_graph_uris = self._dataset
+        if not (default_graph_uris or named_graph_uris) and self._foreign:
+            text = self._without_foreign(text)
+            default_graph_uris, named_graph_uris = map(list, self._dataset())
         if info.form == "describe" and self._virtuoso:
             # DESCRIBE's answer is the engine's choice (SPARQL 1.1 §16.4); ask Virtuoso for the Concise Bounded
             # Description that Oxigraph and the embedded store give.
@@ -218,6 +236,10 @@ class RemoteStore(Checked, Store):
                 detail = ast.literal_eval(detail).decode("utf-8", "replace")
             except (ValueError, SyntaxError):
                 pass
+        if "The estimated execution time" in detail:  # Virtuoso refuses before running what it predicts will overrun
+            return QueryTimeout(f"The SPARQL endpoint {self.endpoint} estimated that this query would overrun its "
+                                f"time limit and did not run it. Make the query cheaper (selective patterns first, "
+                                f"no cross products of unrelated patterns, LIMIT).")
         if type(e).__name__ == "QueryBadFormed":
             m = re.search(r"error at \d+:\d+: .*", detail, re.S)
             if m:
