@@ -13,6 +13,7 @@ from ..importers import DATASETS
 from ..importers.csvstream import UnreadableInput
 from ..importers.run import run_import
 from ..importers.store_files import imports_dir
+from . import import_oruk
 
 IMPORTERS = {
     ("ods", "epraccur"): ("ods-epraccur", "EpraccurImporter", "GP practices: ODS epraccur.csv (no header row, 27 columns)"),
@@ -46,6 +47,7 @@ def register(subparsers) -> None:
             sub.add_argument("--quiet", action="store_true", help="no progress bar")
             sub.add_argument("--json", action="store_true", help="print the report as JSON")
             sub.set_defaults(func=run)
+    import_oruk.register(publishers)  # socialrx import oruk SOURCE (a file or a live feed)
 
 
 def run(args) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from flask import Flask
 
 from ..kb import KnowledgeBase
@@ -25,4 +27,5 @@ def create_app(settings: Settings | dict | None = None, kb: KnowledgeBase | None
     errors.register(app)
     for module in (sparql, queries, search, links, postcode, meta, entities):
         app.register_blueprint(module.bp)
+    app.register_blueprint(import_module(".oruk", __package__).bp)  # the Open Referral UK API under /oruk/
     return app

@@ -1,0 +1,134 @@
+"""Read what the ORUK export needs from the store: services with their facts, nodes one and two hops away,
+concepts and concept schemes, sources. Every read is a SPARQL query through socialrx.store.
+
+The result is plain Python (`Node`: IRI → property → values), grouped once per app by `directory`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..namespaces import sparql_prologue
+
+BULK_ROWS = 5_000_000  # internal reads want every row, not the public row cap
+SRX = "https://w3id.org/socialrx/def/"
+SCHEMA = "https://schema.org/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+DCT = "http://purl.org/dc/terms/"
+PROLOGUE = sparql_prologue(["srx", "rdfs", "skos", "dct", "schema", "prov", "rdf"])
+
+# The links from a service to the nodes whose facts an ORUK record nests.
+HOPS = ("srx:eligibility", "schema:address", "srx:providedBy", "srx:areaServed", "schema:location", "schema:contactPoint")
+NODE_FACTS = ("rdfs:label", "skos:prefLabel", "dct:description", "skos:definition", "srx:minimumAge", "srx:maximumAge",
+              "srx:clientGroup", "schema:streetAddress", "schema:addressLocality", "schema:postalCode", "schema:addressRegion",
+              "schema:addressCountry", "schema:url", "schema:email", "schema:telephone", "srx:latitude", "srx:longitude",
+              "schema:address", "srx:statisticalGeography", "srx:gssCode", "schema:jobTitle", "schema:name")
+ADDRESS_FACTS = ("schema:streetAddress", "schema:addressLocality", "schema:postalCode", "schema:addressRegion", "schema:addressCountry")
+
+SERVICE_FACTS = PROLOGUE + """SELECT ?s ?p ?o ?g WHERE {
+  ?s a ?t . ?t rdfs:subClassOf* srx:Service . FILTER(isIRI(?s))
+  GRAPH ?g { ?s ?p ?o }
+}"""
+
+ONE_HOP = PROLOGUE + f"""SELECT DISTINCT ?n ?p ?o WHERE {{
+  ?s a ?t . ?t rdfs:subClassOf* srx:Service .
+  VALUES ?link {{ {' '.join(HOPS)} }}
+  ?s ?link ?n .
+  VALUES ?p {{ {' '.join(NODE_FACTS)} }}
+  ?n ?p ?o .
+}}"""
+
+TWO_HOPS = PROLOGUE + f"""SELECT DISTINCT ?n ?p ?o WHERE {{
+  ?s a ?t . ?t rdfs:subClassOf* srx:Service .
+  ?s schema:location/schema:address ?n .
+  VALUES ?p {{ {' '.join(ADDRESS_FACTS)} }}
+  ?n ?p ?o .
+}}"""
+
+CONCEPTS = PROLOGUE + """SELECT DISTINCT ?c ?p ?o WHERE {
+  { ?c a skos:Concept } UNION { ?c a skos:ConceptScheme }
+  VALUES ?p { skos:prefLabel rdfs:label skos:definition dct:description skos:inScheme skos:broader skos:notation
+              skos:exactMatch skos:closeMatch rdf:type }
+  ?c ?p ?o .
+}"""
+
+SOURCES = PROLOGUE + """SELECT DISTINCT ?g ?p ?o WHERE {
+  ?g a srx:Source .
+  VALUES ?p { rdfs:label dct:title dct:license dct:rights prov:generatedAtTime prov:wasDerivedFrom }
+  ?g ?p ?o .
+}"""
+
+
+@dataclass
+class Value:
+    """One RDF term as the export needs it: the text, whether it is an IRI, its language and datatype."""
+
+    text: str
+    iri: bool = False
+    lang: str = ""
+    datatype: str = ""
+
+
+@dataclass
+class Node:
+    iri: str
+    facts: dict[str, list[Value]] = field(default_factory=lambda: defaultdict(list))
+    graphs: set[str] = field(default_factory=set)
+
+    def all(self, prop: str) -> list[Value]:
+        return self.facts.get(prop, [])
+
+    def iris(self, prop: str) -> list[str]:
+        return sorted({v.text for v in self.all(prop) if v.iri})
+
+    def first(self, *props: str) -> str | None:
+        """The best literal for the first property that has one (English first, then shortest language tag)."""
+        for prop in props:
+            values = [v for v in self.all(prop) if not v.iri]
+            if values:
+                values.sort(key=lambda v: (not v.lang.startswith("en"), v.lang != "en-GB", v.text))
+                return values[0].text
+        return None
+
+
+def _value(b: dict) -> Value:
+    return Value(b["value"], b["type"] == "uri", b.get("xml:lang", ""), b.get("datatype", ""))
+
+
+def _collect(result, subject: str, into: dict[str, Node], graph: str | None = None) -> None:
+    for row in result.rows:
+        s = row[subject]
+        if s["type"] != "uri" and subject == "s":
+            continue
+        node = into.get(s["value"])
+        if node is None:
+            node = into[s["value"]] = Node(s["value"])
+        value = _value(row["o"])
+        if value not in node.facts[row["p"]["value"]]:
+            node.facts[row["p"]["value"]].append(value)
+        if graph and graph in row:
+            node.graphs.add(row[graph]["value"])
+
+
+@dataclass
+class GraphRead:
+    services: dict[str, Node]
+    nodes: dict[str, Node]  # eligibility, addresses, organisations, areas, locations, contact points
+    concepts: dict[str, Node]  # concepts and concept schemes
+    sources: dict[str, Node]
+
+
+def read(store) -> GraphRead:
+    """Everything the ORUK export shows, in five queries."""
+    services: dict[str, Node] = {}
+    _collect(store.query(SERVICE_FACTS, max_rows=BULK_ROWS), "s", services, graph="g")
+    nodes: dict[str, Node] = {}
+    _collect(store.query(ONE_HOP, max_rows=BULK_ROWS), "n", nodes)
+    _collect(store.query(TWO_HOPS, max_rows=BULK_ROWS), "n", nodes)
+    concepts: dict[str, Node] = {}
+    _collect(store.query(CONCEPTS, max_rows=BULK_ROWS), "c", concepts)
+    sources: dict[str, Node] = {}
+    _collect(store.query(SOURCES, max_rows=BULK_ROWS), "g", sources)
+    return GraphRead(services, nodes, concepts, sources)
