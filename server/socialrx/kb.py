@@ -41,6 +41,24 @@ class FileLoad:
     path: Path
     triples: int
     seconds: float
+    rss_mib: float | None = None  # resident memory of the process after this file, for `serve`'s report
+
+
+def rss_mib() -> float | None:
+    """Resident memory of this process in MiB (Linux /proc; None elsewhere)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * _PAGE / 2**20
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+try:
+    import os as _os
+
+    _PAGE = _os.sysconf("SC_PAGE_SIZE")
+except (AttributeError, ValueError, OSError):
+    _PAGE = 4096
 
 
 @dataclass
@@ -57,7 +75,8 @@ class LoadReport:
         out = []
         for f in self.files:
             name = f.path.relative_to(root) if root and f.path.is_relative_to(root) else f.path
-            out.append(f"{f.triples:7d} triples  {name}")
+            memory = f"  {f.seconds:6.2f} s  RSS {f.rss_mib:6.0f} MiB" if f.rss_mib is not None else ""
+            out.append(f"{f.triples:7d} triples{memory}  {name}")
         out.append(f"{self.triples:7d} triples in {len(self.files)} files, loaded in {self.seconds:.2f} s")
         return out
 
@@ -151,10 +170,13 @@ def _short(msg: str) -> str:
 class KnowledgeBase:
     """Owns the quad store that holds the ontology and the data."""
 
-    def __init__(self, store: ox.Store, report: LoadReport | None = None, root: Path | None = None):
+    def __init__(self, store: ox.Store, report: LoadReport | None = None, root: Path | None = None,
+                 curated_graphs: frozenset[str] | None = None):
         self.store = store
         self.report = report or LoadReport()
         self.root = root
+        # The graphs the curated files (ontology, data/) fill; None when not known (a reused on-disk store).
+        self.curated_graphs = curated_graphs
 
     @classmethod
     def load(
@@ -185,20 +207,24 @@ class KnowledgeBase:
         started = time.perf_counter()
         for path in files if files is not None else kb_files(root):
             report.files.append(load_file(store, Path(path)))
+            report.files[-1].rss_mib = rss_mib()
+        curated = frozenset(g.value for g in store.named_graphs())
         if files is None:
             for feed in feeds:
                 t0 = time.perf_counter()
                 quads = feed.quads()
                 store.extend(quads)
-                report.files.append(FileLoad(Path(feed.path), len(quads), time.perf_counter() - t0))
+                report.files.append(FileLoad(Path(feed.path), len(quads), time.perf_counter() - t0, rss_mib()))
             for path in sorted(Path(imports or root / "imports").glob("*.nq")):
                 report.files.append(_bulk_load(store, path))
+                report.files[-1].rss_mib = rss_mib()
             for path in shipped_imports(root, Path(imports or root / "imports")):
                 report.files.append(_bulk_load(store, path))
+                report.files[-1].rss_mib = rss_mib()
         report.seconds = time.perf_counter() - started
         if store_path is not None:
             store.flush()
-        return cls(store, report, root)
+        return cls(store, report, root, curated)
 
     def __len__(self) -> int:
         return len(self.store)
@@ -216,6 +242,11 @@ class KnowledgeBase:
         curated_only leaves out the imported datasets and the query catalogue, which the shapes
         do not describe (importers check their own rows).
         """
+        if curated_only and self.curated_graphs is not None:
+            # Straight from the store, graph by graph: imports (millions of rows, checked when imported) stay out.
+            wanted = sorted(g for g in self.curated_graphs if g != QUERIES_GRAPH and not g.startswith(IMPORT_GRAPH_PREFIX))
+            data = b"".join(self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g)) for g in wanted)
+            return rdflib.Graph().parse(data=data, format="nt")
         where = "GRAPH ?g { ?s ?p ?o }"
         if curated_only:
             where += f' FILTER(?g != <{QUERIES_GRAPH}> && !STRSTARTS(STR(?g), "{IMPORT_GRAPH_PREFIX}"))'

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 import re
 from urllib.parse import quote, unquote
 
@@ -73,6 +75,64 @@ def term_from_binding(b: dict | None):
         return BNode(b["value"])
     # Keep the lexical form as written (rdflib would turn "P6W" into "P42D").
     return Literal(b["value"], lang=b.get("xml:lang"), datatype=b.get("datatype"), normalize=False)
+
+
+def ox_rows(result, *names):
+    """Yield tuples of pyoxigraph terms (or None) for the named variables: the fast path for bulk reads.
+
+    Parses the engine's own TSV in Rust instead of building SPARQL JSON and rdflib terms (5-10x fewer
+    Python objects per row); use .value and .language on the terms.
+    """
+    if result.kind == "select" and result.payload:
+        variables = [ox.Variable(n) for n in names]
+        for solution in ox.parse_query_results(result.payload, format=ox.QueryResultsFormat.TSV):
+            yield tuple(solution[v] for v in variables)
+        return
+    for row in result.rows:
+        yield tuple(_ox_term(row.get(n)) for n in names)
+
+
+def value_rows(result, *names):
+    """Yield tuples of plain strings (IRI, blank node id or literal value; None if unbound) per row.
+
+    For bulk reads of IRIs (members, facets, types): IRIs are cut out of the engine's TSV directly, and only
+    rows with a literal or a blank node go through the parser.
+    """
+    if not (result.kind == "select" and result.payload):
+        for terms in ox_rows(result, *names):
+            yield tuple(None if t is None else t.value for t in terms)
+        return
+    lines = result.payload.decode("utf-8").split("\n")
+    header = [v.lstrip("?") for v in lines[0].split("\t")]
+    index = [header.index(n) for n in names]
+    slow = []
+    for line in lines[1:]:
+        if not line:
+            continue
+        cells = line.split("\t")
+        if all(cells[i].startswith("<") for i in index):
+            yield tuple(cells[i][1:-1] for i in index)
+        elif all(not cells[i] or cells[i].startswith("<") for i in index):
+            yield tuple(cells[i][1:-1] if cells[i] else None for i in index)
+        else:
+            slow.append(line)
+    if slow:  # literals and blank nodes: let the engine's parser unescape them
+        text = ("\t".join("?" + v for v in header) + "\n" + "\n".join(slow) + "\n").encode("utf-8")
+        variables = [ox.Variable(n) for n in names]
+        for solution in ox.parse_query_results(text, format=ox.QueryResultsFormat.TSV):
+            yield tuple(None if solution[v] is None else solution[v].value for v in variables)
+
+
+def _ox_term(b):
+    if b is None:
+        return None
+    if b["type"] == "uri":
+        return ox.NamedNode(b["value"])
+    if b["type"] == "bnode":
+        return ox.BlankNode(b["value"])
+    if b.get("xml:lang"):
+        return ox.Literal(b["value"], language=b["xml:lang"])
+    return ox.Literal(b["value"], datatype=ox.NamedNode(b["datatype"]) if b.get("datatype") else None)
 
 
 def rows(result, *names):

@@ -8,7 +8,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from ..namespaces import SCHEMA, sparql_prologue
-from .iris import local_name, rows
+from .iris import local_name, ox_rows, value_rows
 
 LABEL_PROPS = (SKOS.prefLabel, RDFS.label, DCTERMS.title, SCHEMA.name)
 ALT_PROPS = (SKOS.altLabel, SKOS.hiddenLabel)
@@ -59,6 +59,25 @@ def best(literals) -> Literal | None:
     return chosen[1] if chosen else None
 
 
+class _Raw:
+    """A literal as the engine gave it, with what best() reads; an rdflib Literal only when asked for."""
+
+    __slots__ = ("value", "language", "datatype")
+
+    def __init__(self, term):
+        self.value, self.language = term.value, term.language
+        self.datatype = None if term.language or term.datatype is None else term.datatype.value
+
+    def __str__(self):
+        return self.value
+
+
+def _literal(raw):
+    if raw is None or isinstance(raw, Literal):
+        return raw
+    return Literal(raw.value, lang=raw.language, datatype=raw.datatype, normalize=False)
+
+
 class Catalogue:
     """What the site needs to name and classify any resource, without a query per term."""
 
@@ -72,29 +91,33 @@ class Catalogue:
         self._label_cache: dict[str, str] = {}
 
     def _load(self, store):
+        # Bulk reads through pyoxigraph terms (ox_rows); rdflib Literals are made only for the values used.
         wanted = " ".join(f"<{p}>" for p in LABEL_PROPS + ALT_PROPS + DESCRIPTION_PROPS)
+        labels = {str(p): i for i, p in enumerate(LABEL_PROPS)}
+        descriptions = {str(p): i for i, p in enumerate(DESCRIPTION_PROPS)}
         res = store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {wanted} }} ?s ?p ?o FILTER(isLiteral(?o)) }}", max_rows=BULK_ROWS)
-        for s, p, o in rows(res, "s", "p", "o"):
-            key = str(s)
-            if p in LABEL_PROPS:
-                self._labels[key].append((LABEL_PROPS.index(p), o))
-            elif p in ALT_PROPS:
-                self._alts[key].add(str(o))
+        for s, p, o in ox_rows(res, "s", "p", "o"):
+            key, p = s.value, p.value
+            if p in labels:
+                self._labels[key].append((labels[p], _Raw(o)))
+            elif p in descriptions:
+                self._descriptions[key].append((descriptions[p], _Raw(o)))
             else:
-                self._descriptions[key].append((DESCRIPTION_PROPS.index(p), o))
+                self._alts[key].add(o.value)
         res = store.query("SELECT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?t)) }", max_rows=BULK_ROWS)
-        for s, t in rows(res, "s", "t"):
-            self.types[str(s)].add(str(t))
+        types = self.types
+        for s, t in value_rows(res, "s", "t"):
+            types[s].add(t)
         res = store.query(sparql_prologue(["rdfs"]) + "SELECT ?c ?sup WHERE { ?c rdfs:subClassOf ?sup FILTER(isIRI(?sup)) }", max_rows=BULK_ROWS)
-        for c, sup in rows(res, "c", "sup"):
-            self.superclasses[str(c)].add(str(sup))
+        for c, sup in value_rows(res, "c", "sup"):
+            self.superclasses[c].add(sup)
 
     def has_label(self, iri: str) -> bool:
         return iri in self._labels or iri in self._alts
 
     def label_literal(self, iri: str) -> Literal | None:
         """Return the preferred label literal, or the preferred alternative label."""
-        found = best(self._labels.get(iri, ()))
+        found = _literal(best(self._labels.get(iri, ())))
         if found is None and self._alts.get(iri):
             return Literal(sorted(self._alts[iri])[0])
         return found
@@ -118,7 +141,7 @@ class Catalogue:
         return sorted(a for a in self._alts.get(iri, ()) if a != main)
 
     def description(self, iri: str) -> Literal | None:
-        return best(self._descriptions.get(iri, ()))
+        return _literal(best(self._descriptions.get(iri, ())))
 
     def ancestors(self, cls: str) -> list[str]:
         """Return the class and its superclasses, nearest first (breadth-first)."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
 from ..namespaces import sparql_prologue
-from .facets import INDEXES
+from .facets import INDEXES, class_values
 from .iris import rows
 from .labels import BULK_ROWS
 
@@ -17,6 +18,11 @@ PROLOGUE = sparql_prologue(["srx", "rdfs", "skos", "dct"])
 SECTIONS = (("aim", "id/vocab/aims"), ("approach", "id/vocab/approaches"), ("role", "id/vocab/roles"),
             ("referral", "id/vocab/referral-sources"), ("client", "id/vocab/client-groups"))
 INFOGRAPHIC = "id/source/care-forum-infographic"
+# Bounds that keep the page the same size at a million triples; the rest is one link away (/schemes?facet=…).
+MEMBERS_SHOWN = 12  # schemes named under each bar
+AREA_BARS = 30  # areas with the most schemes
+QUOTES_PER_BAR = 3
+QUOTES_SHOWN = 40  # eligibility quotes and reported outcomes
 
 OWN_WORDS = PROLOGUE + """SELECT ?c ?owner ?stmt ?quote ?g WHERE {
   ?owner srx:statedAim|srx:proposesVision ?stmt . ?stmt srx:hasAim ?c . GRAPH ?g { ?stmt srx:quote ?quote } }"""
@@ -25,7 +31,8 @@ OUTCOMES = PROLOGUE + """SELECT ?x ?out ?quote ?g ?in WHERE {
 ELIGIBILITY = PROLOGUE + """SELECT ?x ?e ?quote ?g ?min ?max WHERE {
   ?x srx:eligibility ?e .
   OPTIONAL { GRAPH ?g { ?e srx:quote ?quote } } OPTIONAL { ?e srx:minimumAge ?min } OPTIONAL { ?e srx:maximumAge ?max } }"""
-COORDINATES = PROLOGUE + "SELECT ?a ?lat ?lon WHERE { ?a srx:latitude ?lat ; srx:longitude ?lon }"
+# Areas by their classes (not every point with coordinates: postcode units would be millions).
+COORDINATES = PROLOGUE + "SELECT ?a ?lat ?lon WHERE { VALUES ?t { %s } ?a a ?t ; srx:latitude ?lat ; srx:longitude ?lon }"
 ABOUT = PROLOGUE + """SELECT ?s ?p ?o WHERE { VALUES ?p { dct:description srx:quote srx:url dct:publisher dct:title } ?s ?p ?o }"""
 MORE = PROLOGUE + "SELECT ?doc ?why ?pub WHERE { ?doc srx:recommendedFor ?why OPTIONAL { ?doc dct:publisher ?pub } }"
 
@@ -91,10 +98,11 @@ def build(store, catalogue, index_builder, base: str) -> Overview:
         if quote is not None or ages:
             sections["client"].quotes.append(Quote(str(quote) if quote else "", str(x), str(e), str(g) if g else "", ages))
     for s in sections.values():
-        s.quotes.sort(key=lambda q: (catalogue.label(q.owner).lower(), q.text))
+        s.quotes = _first_quotes(s.quotes, catalogue, per_concept=s.key == "aim")
 
-    points = [{"iri": str(a), "lat": float(lat), "lon": float(lon)} for a, lat, lon in rows(store.query(COORDINATES, max_rows=BULK_ROWS), "a", "lat", "lon") if _number(lat) and _number(lon)]
-    areas = Section("area", None, _bars(table, "area", set(), catalogue))
+    places = index_builder.classes(INDEXES["places"])
+    points = [{"iri": str(a), "lat": float(lat), "lon": float(lon)} for a, lat, lon in rows(store.query(COORDINATES % class_values(places), max_rows=BULK_ROWS), "a", "lat", "lon") if _number(lat) and _number(lon)]
+    areas = Section("area", None, _bars(table, "area", set(), catalogue, AREA_BARS))
     for p in points:
         p["label"] = catalogue.label(p["iri"])
         p["count"] = next((b.count for b in areas.bars if b.iri == p["iri"]), 0)
@@ -112,17 +120,27 @@ def build(store, catalogue, index_builder, base: str) -> Overview:
     return Overview(counts, sections, outcomes, areas, points, dict(about), infographic, more, dict(kinds))
 
 
-def _bars(table, key, concepts, catalogue) -> list[Bar]:
+def _bars(table, key, concepts, catalogue, limit: int | None = None) -> list[Bar]:
     members = defaultdict(list)
     for x, entry in table.items():
         for v in entry.get(key, ()):
             members[v].append(x)
     for c in concepts:
         members.setdefault(c, [])
-    by_label = lambda iri: catalogue.label(iri).lower()  # noqa: E731
-    bars = [Bar(v, len(xs), sorted(xs, key=by_label)) for v, xs in members.items()]
-    bars.sort(key=lambda b: (-b.count, by_label(b.iri)))
-    return bars
+    by_label = lambda iri: (catalogue.label(iri).lower(), iri)  # noqa: E731
+    order = sorted(members, key=lambda v: (-len(members[v]), by_label(v)))[:limit]
+    return [Bar(v, len(members[v]), heapq.nsmallest(MEMBERS_SHOWN, members[v], key=by_label)) for v in order]
+
+
+def _first_quotes(quotes: list[Quote], catalogue, per_concept: bool = False) -> list[Quote]:
+    """The quotes the page shows, by owner's label: a few per concept, or the first QUOTES_SHOWN."""
+    key = lambda q: (catalogue.label(q.owner).lower(), q.text)  # noqa: E731
+    if not per_concept:
+        return heapq.nsmallest(QUOTES_SHOWN, quotes, key=key)
+    by_concept = defaultdict(list)
+    for q in quotes:
+        by_concept[q.concept].append(q)
+    return sorted((q for qs in by_concept.values() for q in heapq.nsmallest(QUOTES_PER_BAR, qs, key=key)), key=key)
 
 
 def _ages(lo, hi) -> str | None:

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 
+import time
+
+_START = int(time.time())
+_VERSIONS = 0
+
+
 class QueryError(Exception):
     """A query could not be answered; .message says what, where and how to fix, .status is the HTTP status."""
 
@@ -31,15 +37,31 @@ class QueryRefused(QueryError):
     status = 403
 
 
+LANES = ("user", "page")  # who asks: a person's own query (/sparql, catalogue) or a page being built
+
+
 class Store:
-    """What embedded and remote stores offer; code outside store/ depends only on this."""
+    """What embedded and remote stores offer; code outside store/ depends only on this.
+
+    `version` names the data the store answers from: it changes on every reload, so caches of pages and
+    results key on it (see web/pagecache.py). Queries run in a lane: "user" (the default: /sparql and the
+    catalogue, limit query_time_limit_ms) or "page" (page models, their own workers and the shorter
+    page_query_time_limit_ms), so a runaway user query never makes a page wait.
+    """
 
     settings = None
+    version = "0"
 
     def query(self, text: str, *, bindings: dict | None = None, default_graph_uris=(), named_graph_uris=(),
-              timeout_ms: int | None = None, max_rows: int | None = None):
+              timeout_ms: int | None = None, max_rows: int | None = None, lane: str = "user"):
         """Run one SPARQL query and return a Result (raises QueryError and subclasses)."""
         raise NotImplementedError
+
+    def _next_version(self) -> None:
+        # Unique across stores in a process and across restarts, so an ETag never names old data.
+        global _VERSIONS
+        _VERSIONS += 1
+        self.version = f"{_START:x}{_VERSIONS:x}"
 
     def close(self) -> None:
         """Release processes and connections; the store answers no query afterwards."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import guard
-from .base import QueryError, Store
+from .base import LANES, QueryError, Store
 from .results import Result, term_to_nt, term_to_ox
 from .worker import Pool
 
@@ -25,8 +25,11 @@ class Checked:
         self.settings = settings
         self._graphs: frozenset[str] = frozenset()
 
-    def _limits(self, timeout_ms, max_rows):
-        timeout_ms = self.settings.query_time_limit_ms if timeout_ms is None else timeout_ms
+    def _limits(self, timeout_ms, max_rows, lane="user"):
+        if lane not in LANES:
+            raise ValueError(f"lane must be one of {LANES}, not {lane!r}")
+        if timeout_ms is None:
+            timeout_ms = self.settings.page_query_time_limit_ms if lane == "page" else self.settings.query_time_limit_ms
         max_rows = self.settings.max_returned_rows if max_rows is None else max_rows
         return timeout_ms, max_rows
 
@@ -65,7 +68,7 @@ class EmbeddedStore(Checked, Store):
         super().__init__(settings)
         self._store_path = str(store_path) if store_path else None
         self._lock = threading.Lock()
-        self._pool = None
+        self._pool = self._page_pool = None
         self.reload(kb)
 
     def reload(self, kb) -> None:
@@ -86,13 +89,18 @@ class EmbeddedStore(Checked, Store):
                     return store
             self._graphs = frozenset(g.value for g in store.named_graphs())
             self._count = len(store)
-            old, self._pool = self._pool, Pool(self.settings.query_workers, opener)
-        if old is not None:
-            old.retire()  # queries already running on the old snapshot still get their answer
+            old = (self._pool, self._page_pool)
+            self._pool = Pool(self.settings.query_workers, opener)
+            self._page_pool = Pool(self.settings.page_query_workers, opener)
+            self._next_version()
+        for pool in old:
+            if pool is not None:
+                pool.retire()  # queries already running on the old snapshot still get their answer
 
-    def query(self, text, *, bindings=None, default_graph_uris=(), named_graph_uris=(), timeout_ms=None, max_rows=None):
+    def query(self, text, *, bindings=None, default_graph_uris=(), named_graph_uris=(), timeout_ms=None, max_rows=None,
+              lane="user"):
         started = time.perf_counter()
-        timeout_ms, max_rows = self._limits(timeout_ms, max_rows)
+        timeout_ms, max_rows = self._limits(timeout_ms, max_rows, lane)
         info = self.inspect(text, locate=bool(bindings))
         default_graph_uris, named_graph_uris = list(default_graph_uris or ()), list(named_graph_uris or ())
         self._check_graphs(default_graph_uris, named_graph_uris)
@@ -106,7 +114,7 @@ class EmbeddedStore(Checked, Store):
             request["union"] = True  # the default graph is the union of the named graphs
         if bindings:
             request.update(self._bind(text, info, bindings))
-        pool = self._pool
+        pool = self._page_pool if lane == "page" else self._pool
         if pool is None:
             raise QueryError("The query store has been closed; no more queries can run.", status=503)
         reply = pool.run(request, timeout_ms / 1000)
@@ -139,13 +147,18 @@ class EmbeddedStore(Checked, Store):
 
     def close(self) -> None:
         with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.close()
+            pools, self._pool, self._page_pool = (self._pool, self._page_pool), None, None
+        for pool in pools:
+            if pool is not None:
+                pool.close()
 
     @property
     def pool(self) -> Pool:
         return self._pool
+
+    @property
+    def page_pool(self) -> Pool:
+        return self._page_pool
 
 
 def _open_read_only(path: str, attempts: int = 5):
