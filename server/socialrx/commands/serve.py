@@ -126,8 +126,9 @@ def run(args) -> int:
         return 1
     del report
     gc.collect()
-    # Let oversized GET requests reach our own 413 handler instead of waitress's 431.
-    header_limit = max(settings.max_request_kb * 1024 * 2, 262144)
+    # Let oversized query strings and headers reach our own 413/431 (web/inputs.py: a body and a connection that
+    # stays usable) instead of waitress's 431 and a reset; waitress itself cuts off only past this far larger size.
+    header_limit = max(settings.max_request_kb * 1024 * 32, 8 * 1024 * 1024)
     try:
         server = create_server(app, host=args.host, port=args.port, threads=args.threads, ident="socialrx", max_request_header_size=header_limit)
     except OSError as e:

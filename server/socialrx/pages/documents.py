@@ -66,6 +66,21 @@ def _guess(text: str) -> str:
 
 
 def entity(iri: str, fmt: Format | None):
+MAX_PAGE_DIGITS = 9
+
+
+def page_number(text: str) -> int:
+    """Read ?page=: a whole number (1 when absent or not a number); absurdly long numbers are the client's error
+    (Python refuses to convert more than 4,300 digits, issue 14)."""
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    if len(text.lstrip("0")) > MAX_PAGE_DIGITS:
+        from werkzeug.exceptions import BadRequest
+
+        raise BadRequest(f"page={text[:20]}… is not a page number: give a whole number of at most {MAX_PAGE_DIGITS} digits.")
+    return max(int(text), 1)
+
+
     """Answer a resource in the negotiated format, or 404/406."""
     fmt = negotiate(fmt)
     if fmt is None:
@@ -75,7 +90,7 @@ def entity(iri: str, fmt: Format | None):
     s = site()
     incoming = request.args.get("incoming")
     page_no = request.args.get("page", "1")
-    page_no = int(page_no) if page_no.isdigit() else 1
+    page_no = page_number(page_no)
     model = s.entity(iri, incoming, page_no)
     if not model.exists:
         return not_found(iri, fmt)

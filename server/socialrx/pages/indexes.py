@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from flask import json, render_template, request
 
 from . import schema_org
-from .documents import page_url
+from .documents import page_number, page_url
 from .responses import respond
 from .navigation import is_static
 from .site import site
@@ -23,7 +23,7 @@ def respond_index(spec, builder, json_twin: bool):
     s = site()
     selected = {f.key: request.args.getlist(f.key) for f in spec.facets}
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() else 1
+    page = page_number(page)
     listing = builder.listing(spec, selected, page, s.settings.page_size)
     base = "/" + spec.name
     state = {k: v for k, v in listing.selected.items() if v}

@@ -22,7 +22,13 @@ IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|\\^`]*")
 
 def valid_iri(text: str) -> bool:
     """Say whether text is an absolute IRI that a store will accept (no spaces, brackets or quotes)."""
-    return bool(IRI.fullmatch(text)) and len(text) < 4096
+    if not (IRI.fullmatch(text) and len(text) < 4096):
+        return False
+    try:  # the engine's own IRI parser: malformed %-escapes, code points outside Unicode (issue 14)
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 class IriMap:

@@ -117,7 +117,15 @@ def tokenize(text: str, max_depth: int | None = None) -> tuple[list[Token], int]
 
 
 def unescape_codepoints(text: str) -> str:
-    return _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    """Apply \\uXXXX and \\UXXXXXXXX escapes; an escape outside Unicode (above 10FFFF) is the client's error."""
+    def char(m):
+        code = int(m.group(1) or m.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise QueryError(f"{m.group(0)} at {where(text, m.start())} is not a Unicode character: escapes go up to "
+                             f"\\U0010FFFF and exclude the surrogates D800-DFFF.", status=400, position=position(text, m.start()))
+        return chr(code)
+
+    return _CODEPOINT.sub(char, text)
 
 
 def inspect(text: str, *, max_depth: int, allow_list=(), known_graphs=frozenset(), locate: bool = True) -> Inspection:

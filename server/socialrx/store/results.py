@@ -217,3 +217,31 @@ def _triples_to_nt(triples) -> bytes:
         return term_to_nt(binding_to_rdflib(b))
 
     return "".join(f"{nt(s)} {nt(p)} {nt(o)} .\n" for s, p, o in triples).encode("utf-8")
+
+
+# -- CSV for spreadsheets ------------------------------------------------------------------------------
+# A cell a spreadsheet would run as a formula: one starting with = + - @, a tab or a carriage return
+# (OWASP, "CSV Injection": https://owasp.org/www-community/attacks/CSV_Injection). Plain numbers such as -5
+# stay numbers.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def spreadsheet_safe_csv(data: bytes) -> bytes:
+    """Rewrite SPARQL 1.1 CSV results so no cell runs as a formula: prefix a single quote to each such cell
+    (as OWASP advises). Only for the download link people open in a spreadsheet; a client that asks for
+    text/csv by media type gets the exact SPARQL 1.1 CSV (https://www.w3.org/TR/sparql11-results-csv-tsv/)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in csv.reader(io.StringIO(data.decode("utf-8"), newline="")):
+        writer.writerow([_neutralise(cell) for cell in row])
+    return out.getvalue().encode("utf-8")
+
+
+def _neutralise(cell: str) -> str:
+    if cell.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell

@@ -42,6 +42,14 @@ def sitemap():
     return respond("\n".join(body), "application/xml")
 
 
+@bp.get("/robots.txt")
+def robots():
+    """Let crawlers in, point them at the sitemap, and keep them out of the endless query spaces."""
+    lines = ["User-agent: *", "Disallow: /sparql", "Disallow: /search", "Disallow: /resource", "Allow: /",
+             f"Sitemap: {page_url('/sitemap.xml')}", ""]
+    return respond("\n".join(lines), "text/plain")
+
+
 @bp.get("/.well-known/void", defaults={"suffix": ""})
 @bp.get("/.well-known/void<any('.ttl', '.jsonld', '.nt', '.rdf'):suffix>")
 def void(suffix):

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from .. import catalogue as cat
 from ..pages import results
 from ..store import QueryError
+from ..store.results import spreadsheet_safe_csv
 from . import context
 
 bp = Blueprint("queries", __name__)
@@ -65,7 +66,7 @@ def page(name: str, ext: str | None = None):
     if mimetype == "text/html":
         response = Response(render_template("query.html", alternates=alternates, **_page_context(query, raw, run=run)))
     else:
-        response = _serialised(run, mimetype)
+        response = _serialised(run, mimetype, download=ext == "csv")
     return _with_links(response, alternates)
 
 
@@ -80,8 +81,10 @@ def _negotiate(offers: list[str]) -> str:
     return request.accept_mimetypes.best_match(offers, default=offers[0]) or offers[0]
 
 
-def _serialised(run: cat.Run, mimetype: str) -> Response:
+def _serialised(run: cat.Run, mimetype: str, download: bool = False) -> Response:
     body = run.result.serialize(TWINS["json"] if mimetype == "application/json" else mimetype)
+    if download:  # the page's "Download as CSV" link opens in spreadsheets: no cell may run as a formula
+        body = spreadsheet_safe_csv(body)
     response = Response(body, mimetype=mimetype)
     if mimetype.startswith("text/"):
         response.mimetype_params["charset"] = "utf-8"
