@@ -11,6 +11,7 @@ from .responses import respond
 from .search_index import site_index
 from .iris import valid_iri
 from .navigation import ABSOLUTE_FLAG, is_static
+from .access import scheme_access
 from .nhs_cover import nhs_cover
 from .negotiation import FORMATS, Format, choose, serialise
 from .site import site
@@ -107,6 +108,7 @@ def page_number(text: str) -> int:
         templates, page=model, alternates=alts, canonical=canonical, index=_index_for(model),
         jsonld=schema_org.embed(model, s.catalogue, canonical), incoming_href=_incoming_href,
         nhs_cover=lambda: nhs_cover(s.store, iri), terms=s.terms,  # for the area and service templates
+        scheme_access=lambda: scheme_access(s.store, iri),  # "Using this scheme" on service pages
     )
     return respond(html, "text/html", links=links, negotiated=True)
 
