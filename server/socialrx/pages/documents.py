@@ -66,7 +66,6 @@ def _guess(text: str) -> str:
     return " ".join(w for w in tail.replace("-", " ").replace("_", " ").split() if w.isalnum())[:80]
 
 
-def entity(iri: str, fmt: Format | None):
 MAX_PAGE_DIGITS = 9
 
 
@@ -82,6 +81,7 @@ def page_number(text: str) -> int:
     return max(int(text), 1)
 
 
+def entity(iri: str, fmt: Format | None):
     """Answer a resource in the negotiated format, or 404/406."""
     fmt = negotiate(fmt)
     if fmt is None:
