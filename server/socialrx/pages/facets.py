@@ -41,6 +41,7 @@ SCHEME_FACETS = (
 INDEXES = {
     spec.name: spec for spec in (
         IndexSpec("schemes", "Schemes", SCHEME_CLASS, "Social prescribing and navigation schemes. An area counts the schemes in the areas within it.", SCHEME_FACETS),
+        IndexSpec("services", "Services", str(SRX.Service), "Every service: the schemes, the directories they use and the services imported from Open Referral UK directories (socialrx import oruk).", SCHEME_FACETS),
         IndexSpec("organisations", "Organisations", str(SRX.Organisation), "Organisations that provide, fund, commission or own schemes, or publish sources.", (TYPE,)),
         IndexSpec("places", "Places", str(SRX.Area), "Areas where schemes operate and that NHS bodies and councils cover.", (TYPE,), (str(SRX.PostcodeUnit), str(SRX.PostcodeDistrict))),
         IndexSpec("programmes", "Programmes", str(SRX.Programme), "Wider programmes of work that schemes are part of.", ()),

@@ -83,8 +83,8 @@ def resource_by_iri(suffix):
     return documents.entity(iri, BY_SUFFIX.get(suffix))
 
 
-@bp.get("/<any(schemes, organisations, places, programmes, sources, concepts):name>", defaults={"suffix": ""})
-@bp.get("/<any(schemes, organisations, places, programmes, sources, concepts):name><any('.json'):suffix>")
+@bp.get("/<any(schemes, services, organisations, places, programmes, sources, concepts):name>", defaults={"suffix": ""})
+@bp.get("/<any(schemes, services, organisations, places, programmes, sources, concepts):name><any('.json'):suffix>")
 def index(name, suffix):
     """List the members of one class, with facets and paging."""
     from ..pages import indexes
