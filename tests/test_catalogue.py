@@ -279,7 +279,7 @@ def test_a_label_column_names_the_link_and_is_not_shown_on_its_own():
     assert table.columns == ["scheme", "n"]
     assert table.rows[0][0] == results.Cell("SPEAR", "/id/scheme/spear", ID + "scheme/spear")
     assert table.rows[0][1].text == "3"
-    assert results.humanise("clientGroupLabel") == "client group"
+    assert results.humanise("clientGroupLabel") == "Client group"
 
 
 def test_a_bar_chart_has_one_bar_per_row_scaled_to_the_largest():

@@ -201,10 +201,11 @@ def test_statements_show_their_source_and_quote(client):
     assert "no readmissions at 6 weeks and 6 months post stroke compared to a 7.5% baseline" in text
 
 
-def test_literals_show_language_and_datatype(client):
+def test_literals_keep_their_language_in_markup_not_in_badges(client):
+    """Issue 11.1: language and datatype are for the "as data" views; the page marks the language up for readers' tools."""
     text = client.get("/id/outcome/camden-stroke-no-readmissions").get_data(as_text=True)
-    assert 'title="language">en-GB</span>' in text
-    assert 'title="datatype">xsd:decimal</span>' in text
+    assert 'lang="en-GB">Hospital readmissions post stroke</span>' in text
+    assert 'title="language"' not in text and 'title="datatype"' not in text and "xsd:decimal" not in text
     text = client.get("/id/area/cumberland").get_data(as_text=True)
     assert '<time datetime="2023-04-01">1 April 2023</time>' in text
 
@@ -265,7 +266,7 @@ def test_index_pages_page_with_link_next(small_pages):
     second = small_pages.get("/schemes?page=2")
     assert 'rel="prev"' in second.headers["Link"]
     data = small_pages.get("/schemes.json").get_json()
-    assert data["total"] == 22 and len(data["items"]) == 5 and data["next_url"].endswith("/schemes.json?page=2")
+    assert data["total"] == 19 and len(data["items"]) == 5  # schemes only (pages/scheme_definition.py) and data["next_url"].endswith("/schemes.json?page=2")
     last = small_pages.get(f"/schemes?page={data['pages']}")
     assert 'rel="next"' not in last.headers["Link"]
 

@@ -65,7 +65,7 @@ def test_home_scheme_funder_area_search_concept(browser_page, site):
     page = browser_page
     page.goto(f"{base}/" if kind == "live" else f"{base}/index.html")
     assert "Social Prescribing and Navigation" in page.locator("h1").inner_text()
-    assert page.locator("svg.srx-chart__svg").count() >= 4
+    assert page.locator("table.srx-chart__table").count() >= 4
     assert "no coordinates in the data yet" in page.locator("#srx-map").inner_text()
     step(page, "1-home", kind)
 
@@ -95,7 +95,7 @@ def test_home_scheme_funder_area_search_concept(browser_page, site):
 
     page.locator("#srx-search-results").get_by_role("link", name="Affected by cancer", exact=True).click()
     assert page.locator("h1").inner_text() == "Affected by cancer"
-    assert page.locator(".srx-types").inner_text().strip() == "concept"
+    assert page.locator(".srx-types").inner_text().strip() == "Concept"
     step(page, "6-concept", kind)
 
 

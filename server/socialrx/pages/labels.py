@@ -38,6 +38,17 @@ KNOWN = {
     URIRef("http://www.w3.org/ns/org#resultingOrganization"): "resulting organisation",
     URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix"): "preferred namespace prefix",
     URIRef("http://purl.org/vocab/vann/preferredNamespaceUri"): "preferred namespace IRI",
+    # Classes the ontology builds on, named with their vocabulary so two alike read apart (schema.org and W3C ORG).
+    **{SCHEMA[name]: f"{words} (schema.org)" for name, words in (
+        ("Organization", "organisation"), ("Service", "service"), ("AdministrativeArea", "administrative area"),
+        ("CreativeWork", "creative work"), ("MonetaryGrant", "monetary grant"), ("PeopleAudience", "audience"),
+        ("Place", "place"), ("QuantitativeValue", "quantitative value"))},
+    **{URIRef("http://www.w3.org/ns/org#" + name): f"{words} (W3C Organization Ontology)" for name, words in (
+        ("Organization", "organisation"), ("FormalOrganization", "formal organisation"),
+        ("OrganizationalUnit", "organisational unit"))},
+    URIRef("http://www.w3.org/ns/prov#Entity"): "entity (PROV)", URIRef("http://www.w3.org/ns/prov#Location"): "location (PROV)",
+    URIRef("http://purl.org/vocab/cpsv#PublicService"): "public service (CPSV)",
+    URIRef("http://data.europa.eu/m8g/CriterionRequirement"): "criterion requirement (Core Criterion Vocabulary)",
 }
 
 

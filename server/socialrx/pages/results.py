@@ -42,9 +42,10 @@ class Table:
 
 
 def humanise(variable: str) -> str:
-    """Turn a variable name into a heading: `clientGroupLabel` becomes `client group`."""
+    """Turn a variable name into a heading: `clientGroupLabel` becomes `Client group`."""
     name = variable[: -len("Label")] if variable.endswith("Label") and len(variable) > 5 else variable
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").lower()
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").lower()
+    return words[:1].upper() + words[1:]
 
 
 def label_columns(variables: list[str]) -> set[str]:
