@@ -12,6 +12,7 @@ from oruk_support import AIM, FIXTURES, OLDER, FeedServer, example, serve_v1, se
 
 from socialrx import cli
 from socialrx.oruk.feed import FeedError
+from socialrx.kb import KnowledgeBase
 from socialrx.oruk.load import run_oruk_import
 
 ID = "https://w3id.org/socialrx/id/"
@@ -190,12 +191,10 @@ def test_command_line_reports_refusals_and_exit_codes(feed, folder, capsys):
 
 
 def test_imported_services_appear_in_search_and_facets(feed, folder, make_app):
-    from imports_support import load_kb
-
     pages, _ = v3_services()
     serve_v3(feed, pages)
     run_oruk_import(feed.base, folder, name="found", show_progress=False)
-    kb = load_kb(folder)
+    kb = KnowledgeBase.load(imports=folder)  # with the shipped imports (postcodes) too
     from socialrx.settings import Settings
     from socialrx.web import create_app
 
