@@ -1,4 +1,5 @@
-"""`socialrx import ods epraccur|eccg FILE` and `socialrx import ons lookup|postcodes FILE`.
+"""`socialrx import ods epraccur|eccg FILE`, `socialrx import ons lookup|postcodes FILE`, `socialrx import os codepoint FILE`
+and `socialrx import nhs patients FILE`.
 
 Exit status: 0 imported, 1 some rows refused (the report lists them), 2 the input could not be read.
 """
@@ -20,7 +21,11 @@ IMPORTERS = {
     ("ods", "eccg"): ("ods-eccg", "EccgImporter", "ICBs and sub-ICB locations: ODS eccg.csv (no header row, 27 columns)"),
     ("ons", "lookup"): ("ons-lookup", "OnsLookupImporter", "ONS lookup from LSOA or LAD to sub-ICB location and ICB (header row: LAD22CD, SICBL22CD, ICB22CD …)"),
     ("ons", "postcodes"): ("ons-postcodes", "OnsPostcodesImporter", "ONS Postcode Directory (ONSPD) CSV with its header row"),
+    ("os", "codepoint"): ("os-codepoint", "CodePointImporter", "OS Code-Point Open postcode CSV (no header row, 10 columns, e.g. bs.csv)"),
+    ("nhs", "patients"): ("nhs-gp-registered-patients", "RegisteredPatientsImporter",
+                          "NHS England Patients Registered at a GP Practice totals (gp-reg-pat-prac-all.csv, header row)"),
 }
+PUBLISHER_HELP = {"ods": "NHS ODS files", "ons": "ONS files", "os": "Ordnance Survey files", "nhs": "NHS England statistics files"}
 
 
 def importer_class(publisher: str, kind: str):
@@ -33,8 +38,8 @@ def register(subparsers) -> None:
                                    description="Import a published file as its own named graph in the imports folder. "
                                                "Exit status: 0 imported, 1 rows refused (listed), 2 unreadable input.")
     publishers = parser.add_subparsers(dest="publisher", metavar="PUBLISHER", required=True)
-    for publisher in ("ods", "ons"):
-        pub = publishers.add_parser(publisher, help=f"{publisher.upper()} files")
+    for publisher, pub_help in PUBLISHER_HELP.items():
+        pub = publishers.add_parser(publisher, help=pub_help)
         kinds = pub.add_subparsers(dest="kind", metavar="KIND", required=True)
         for (p, kind), (_, _, help_text) in IMPORTERS.items():
             if p != publisher:

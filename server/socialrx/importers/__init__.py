@@ -9,4 +9,6 @@ DATASETS = {
     "ods-eccg": "socialrx.importers.ods_eccg",
     "ons-lookup": "socialrx.importers.ons_lookup",
     "ons-postcodes": "socialrx.importers.ons_postcodes",
+    "os-codepoint": "socialrx.importers.os_codepoint",
+    "nhs-gp-registered-patients": "socialrx.importers.nhs_patients",
 }

@@ -12,6 +12,8 @@ class RowImporter:
     dataset = ""  # file and graph name, e.g. "ods-epraccur"
     title = ""  # human name of the published dataset
     publisher = ""  # IRI of the publisher
+    licence = ""  # IRI of the licence the published file is under
+    attribution = ""  # the attribution statement that licence requires, shown wherever the data appears
     has_header = False
 
     def __init__(self, index: CodeIndex, out: QuadWriter):

@@ -7,7 +7,7 @@ from .nquads import QuadWriter, iri, literal
 from .vocab import (AREA, CCG, COVERS, GSS_CODE, GSS_IRI, ICB, LA_AREA, NHS_AREA, ODS_CODE, ODS_RECORD_P, ORG_SUB, RDF_TYPE,
                     RDFS_LABEL, STAT_GEO, SUB_ICB, WITHIN, ods_record)
 
-AREA_CLASS = {"lsoa": AREA, "la": LA_AREA, "sicbl": NHS_AREA, "ccg": NHS_AREA, "icb": NHS_AREA}
+AREA_CLASS = {"lsoa": AREA, "ward": AREA, "la": LA_AREA, "sicbl": NHS_AREA, "ccg": NHS_AREA, "icb": NHS_AREA}
 BODY_CLASS = {"sicbl": SUB_ICB, "ccg": CCG, "icb": ICB}
 
 
@@ -28,7 +28,7 @@ class Geographies:
             self.out.quad(term, RDF_TYPE, AREA_CLASS[level])
             self.out.quad(term, GSS_CODE, literal(code))
             self.out.quad(term, STAT_GEO, iri(GSS_IRI + code))
-            label = name if level in ("la", "lsoa") else (f"Area of {name}" if name else None)
+            label = name if level in ("la", "lsoa", "ward") else (f"Area of {name}" if name else None)
             self.out.quad(term, RDFS_LABEL, literal(label or f"Area {code}", lang="en-GB"))
         else:
             # The dataset names our area by this code (the area's own, or that of the body covering it).

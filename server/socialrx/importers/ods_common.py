@@ -9,6 +9,8 @@ from .vocab import DISSOLVED, FOUNDED, ODS_CODE, ODS_RECORD_P, ODS_STATUS, POSTC
 
 COLUMNS = 27
 STATUS = {"A": "active", "C": "closed", "D": "dormant", "P": "proposed"}
+# The current export (ODS Data Search and Export, "DSE") spells the status out; kept as the file gives it.
+DSE_STATUS = {"ACTIVE": "active", "INACTIVE": "closed", "DORMANT": "dormant", "PROPOSED": "proposed"}
 
 
 def check_width(fields: list[str]) -> None:
@@ -17,11 +19,12 @@ def check_width(fields: list[str]) -> None:
 
 
 def check_status(value: str, column: str, required: bool = True) -> str | None:
+    """A legacy status code (A, C, D, P) or a current-export status (ACTIVE, INACTIVE, DORMANT, PROPOSED)."""
     value = value.strip().upper()
     if not value and not required:
         return None
-    if value not in STATUS:
-        raise RowRefused(column, f"{value!r} is not an ODS status code (expected one of {', '.join(STATUS)})")
+    if value not in STATUS and value not in DSE_STATUS:
+        raise RowRefused(column, f"{value!r} is not an ODS status (expected one of {', '.join([*STATUS, *DSE_STATUS])})")
     return value
 
 

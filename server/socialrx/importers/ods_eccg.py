@@ -13,7 +13,7 @@ from .base import RowImporter
 from .checks import ods_code
 from .nquads import iri, literal
 from .ods_common import STATUS, check_dates, check_postcode, check_width, write_address, write_record
-from .provenance import NHS_ENGLAND
+from .provenance import NHS_ATTRIBUTION, OGL3, NHS_ENGLAND
 from .report import RowRefused
 from .vocab import CCG, ICB, NHS_BODY, ODS_CODE, ODS_RECORD_P, ODS_STATUS, ORG_SUB, RDF_TYPE, SKOS_ALT, SUB_ICB, ods_record
 
@@ -44,6 +44,7 @@ class EccgImporter(RowImporter):
     dataset = "ods-eccg"
     title = "NHS ODS integrated care boards and sub-ICB locations (eccg)"
     publisher = NHS_ENGLAND
+    licence, attribution = OGL3, NHS_ATTRIBUTION
 
     def is_header(self, fields):
         return bool(fields) and fields[0].strip().upper() in {"ICBODSCODE", "ORGANISATIONCODE", "ORGANISATION CODE"}

@@ -10,7 +10,7 @@ from .checks import gss_code, ods_code
 from .csvstream import UnreadableInput
 from .geographies import Geographies
 from .ons_columns import find_columns, first_present
-from .provenance import ONS
+from .provenance import ONS_ATTRIBUTION, OGL3, ONS
 from .report import RowRefused
 
 LOWER = ("LSOA",)
@@ -23,6 +23,7 @@ class OnsLookupImporter(RowImporter):
     dataset = "ons-lookup"
     title = "ONS lookup to sub-ICB locations and integrated care boards"
     publisher = ONS
+    licence, attribution = OGL3, ONS_ATTRIBUTION
     has_header = True
 
     def start(self, header):

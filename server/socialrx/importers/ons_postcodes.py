@@ -12,7 +12,7 @@ from .csvstream import UnreadableInput
 from .geographies import Geographies
 from .nquads import literal
 from .ons_columns import by_name
-from .provenance import ONS
+from .provenance import ONS_ATTRIBUTION, OGL3, ONS
 from .report import RowRefused
 from .vocab import DISSOLVED, FOUNDED, LATITUDE, LONGITUDE, POSTCODE, POSTCODE_UNIT, RDF_TYPE, WITHIN, XSD_DECIMAL, XSD_GYEARMONTH, postcode_iri
 
@@ -23,6 +23,7 @@ class OnsPostcodesImporter(RowImporter):
     dataset = "ons-postcodes"
     title = "ONS Postcode Directory (ONSPD)"
     publisher = ONS
+    licence, attribution = OGL3, ONS_ATTRIBUTION
     has_header = True
 
     def start(self, header):

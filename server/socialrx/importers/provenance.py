@@ -18,10 +18,21 @@ FOOTER = "socialrx-import-end"
 
 NHS_ENGLAND = f"{ID}org/nhs-england"
 ONS = f"{ID}org/office-for-national-statistics"
+ORDNANCE_SURVEY = f"{ID}org/ordnance-survey"
+NHS_ENGLAND_STATISTICS = f"{ID}org/nhs-england-statistics"
 PUBLISHERS = {
     NHS_ENGLAND: "NHS England (Organisation Data Service)",
     ONS: "Office for National Statistics",
+    ORDNANCE_SURVEY: "Ordnance Survey",
+    NHS_ENGLAND_STATISTICS: "NHS England (official statistics, formerly NHS Digital)",
 }
+OGL3 = "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+# The attribution statements the Open Government Licence asks for, as each publisher words them.
+OS_ATTRIBUTION = ("Contains OS data © Crown copyright and database right 2025. Contains Royal Mail data © Royal Mail "
+                  "copyright and database right 2025. Contains National Statistics data © Crown copyright and database "
+                  "right 2025.")  # licence.txt shipped with Code-Point Open 2025.4.0
+ONS_ATTRIBUTION = "Source: Office for National Statistics licensed under the Open Government Licence v.3.0."
+NHS_ATTRIBUTION = "Contains information from NHS England, licensed under the current version of the Open Government Licence."
 
 
 def now_utc() -> str:
@@ -65,8 +76,9 @@ def is_unchanged(target: Path, dataset: str, sha256: str, fingerprint: str) -> b
     return bool(head) and head == dict(re.findall(r"(\w+)=(\S+)", header_line(dataset, sha256, fingerprint)))
 
 
-def write_file_provenance(out: QuadWriter, graph: str, label: str, facts: FileFacts, publisher: str) -> None:
-    """The graph is a source derived from one published file, imported now."""
+def write_file_provenance(out: QuadWriter, graph: str, label: str, facts: FileFacts, publisher: str,
+                          licence: str = "", attribution: str = "") -> None:
+    """The graph is a source derived from one published file, imported now, under its licence and attribution."""
     g, f = iri(graph), iri(file_iri(facts.sha256))
     checksum = iri(file_iri(facts.sha256) + "#sha256")
     out.quad(g, RDF_TYPE, srx("Source"))
@@ -85,6 +97,11 @@ def write_file_provenance(out: QuadWriter, graph: str, label: str, facts: FileFa
     out.quad(checksum, RDF_TYPE, iri(SPDX + "Checksum"))
     out.quad(checksum, iri(SPDX + "algorithm"), iri(SPDX + "checksumAlgorithm_sha256"))
     out.quad(checksum, iri(SPDX + "checksumValue"), typed(facts.sha256, "hexBinary"))
+    if licence:
+        out.quad(g, iri(DCT + "license"), iri(licence))
+        out.quad(f, iri(DCT + "license"), iri(licence))
+    if attribution:
+        out.quad(g, iri(DCT + "rights"), literal(attribution, lang="en-GB"))
     if publisher in PUBLISHERS:
         out.quad(iri(publisher), RDFS_LABEL, literal(PUBLISHERS[publisher], lang="en-GB"))
 

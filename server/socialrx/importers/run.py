@@ -43,7 +43,8 @@ def run_import(importer_cls: type[RowImporter], source: Path, folder: Path, inde
     with PendingFile(target) as pending:
         out = QuadWriter(pending, graph)
         out.comment(header_line(dataset, facts.sha256, fingerprint))
-        write_file_provenance(out, graph, f"{importer_cls.title}, imported from {facts.name}", facts, importer_cls.publisher)
+        write_file_provenance(out, graph, f"{importer_cls.title}, imported from {facts.name}", facts, importer_cls.publisher,
+                              importer_cls.licence, importer_cls.attribution)
         importer = importer_cls(index, out)
         rows = CsvRows(source, encoding)
         _stream(importer, rows, report, progress)

@@ -8,6 +8,7 @@ from .nquads import iri
 SRX = BASE + "def/"
 RDF_TYPE = iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = iri("http://www.w3.org/2000/01/rdf-schema#label")
+RDFS_COMMENT = iri("http://www.w3.org/2000/01/rdf-schema#comment")
 SKOS_ALT = iri("http://www.w3.org/2004/02/skos/core#altLabel")
 ORG_SUB = iri("http://www.w3.org/ns/org#subOrganizationOf")
 PROV = "http://www.w3.org/ns/prov#"
@@ -35,6 +36,8 @@ POSTCODE, WITHIN, COVERS, FOUNDED, DISSOLVED = (srx(n) for n in ("postcode", "wi
 LATITUDE, LONGITUDE, COMMISSIONED_BY = (srx(n) for n in ("latitude", "longitude", "commissionedBy"))
 # Terms asked of the ontology for this issue (see the report): status, prescribing setting, population.
 ODS_STATUS, PRESCRIBING_SETTING, POPULATION = (srx(n) for n in ("odsStatus", "prescribingSetting", "population"))
+POSTCODE_DISTRICT, OVERLAPS, POSTCODE_UNITS = (srx(n) for n in ("PostcodeDistrict", "overlaps", "postcodeUnits"))
+ODS_ROLE, REGISTERED_PATIENTS, REGISTERED_PATIENTS_ON = (srx(n) for n in ("odsRole", "registeredPatients", "registeredPatientsOn"))
 
 
 def graph_iri(dataset: str) -> str:
@@ -59,6 +62,11 @@ def gss_iri(code: str) -> str:
 
 def postcode_iri(postcode: str) -> str:
     return f"{ID}postcode/{postcode.replace(' ', '')}"
+
+
+def postcode_district_iri(outward: str) -> str:
+    """A postcode district (outward code, e.g. BS1): the postcode units that share it."""
+    return f"{ID}postcode-district/{outward.strip().upper()}"
 
 
 def ods_record(code: str) -> str:

@@ -1,4 +1,6 @@
-"""Blueprint: find schemes near a postcode (`/postcode?pc=BS1+1NG`, and `/postcode.json` for the same as JSON)."""
+"""Blueprint: find schemes near a postcode (`/postcode?pc=BS1+1NG`, a district such as `?pc=BS1`, and
+`/postcode.json` for the same as JSON). It also hands templates `geo`, the map points and GP practices
+that the shipped geography gives (socialrx.pages.geo)."""
 
 from __future__ import annotations
 
@@ -6,10 +8,17 @@ from flask import Blueprint, jsonify, render_template, request
 
 from .. import postcodes
 from ..importers.checks import POSTCODE_FORMAT
+from ..pages import geo
 from ..pages.site import site
 from . import context
 
 bp = Blueprint("postcode", __name__)
+
+# Plain words for the public page; how an administrator adds postcodes is in docs/imports.md.
+NOT_KNOWN = "We could not find {pc}. Check the postcode is right, or enter just its first part, such as BS1."
+NOT_KNOWN_DETAIL = ("This site only knows the postcodes it has been given. It comes with every postcode in the BS (Bristol) "
+                    "postcode area: Bristol, North Somerset, South Gloucestershire and parts of Bath and North East Somerset "
+                    "and Somerset.")
 
 
 def _answer(pc_text: str | None):
@@ -17,21 +26,22 @@ def _answer(pc_text: str | None):
     if pc_text is None or not pc_text.strip():
         return 200, "", None, ""
     try:
-        pc = postcodes.parse(pc_text)
+        answer = postcodes.find(context.store(), pc_text)
     except postcodes.MalformedPostcode as e:
         return 400, pc_text.strip()[:20], None, str(e)
-    answer = postcodes.lookup(context.store(), pc)
+    shown = postcodes.parse_outward(pc_text) or postcodes.parse(pc_text)
     if answer is None:
-        return 404, pc, None, (f"No postcode {pc} is known here. It may be new, or the ONS Postcode Directory may not be "
-                               "imported (socialrx import ons postcodes FILE).")
-    return 200, pc, answer, ""
+        return 404, shown, None, NOT_KNOWN.format(pc=shown)
+    return 200, shown, answer, ""
 
 
 @bp.get("/postcode")
 def page():
-    """Show the areas, NHS bodies and schemes for a postcode, or say what is wrong with it."""
+    """Show the areas, NHS bodies and schemes for a postcode or postcode district, or say what is wrong with it."""
     status, pc, answer, message = _answer(request.args.get("pc"))
-    return render_template("postcode.html", pc=pc, answer=answer, message=message, status=status,
+    points = geo.answer_points(answer) if answer else []
+    return render_template("postcode.html", pc=pc, answer=answer, message=message, status=status, points=points,
+                           detail=NOT_KNOWN_DETAIL if status == 404 else "",
                            expected=POSTCODE_FORMAT, terms=site().terms,
                            nhs_cover=lambda: answer.cover if answer else None), status
 
@@ -49,3 +59,9 @@ def as_json():
             body["expected"] = POSTCODE_FORMAT
         return jsonify(body), status
     return jsonify(answer.as_dict())
+
+
+@bp.app_context_processor
+def map_helpers():
+    """`geo` in every template: practices and map points for an area page or the home page."""
+    return {"geo": geo.Geo(context.store)}

@@ -10,15 +10,18 @@ function drawMap(el) {
   el.replaceChildren();
   // No tile layer: the map works offline, drawing only the areas the data gives coordinates for.
   const map = window.L.map(el, { attributionControl: false });
-  const max = Math.max(...points.map((p) => p.count), 1);
+  const max = Math.max(...points.map((p) => p.count || 0), 1);
   const bounds = [];
+  // Areas are sized by their schemes; practices, postcode districts and a looked-up postcode have a style each.
+  const kinds = { practice: { radius: 4, color: "#007f3b" }, district: { radius: 3, color: "#4c6272" }, postcode: { radius: 9, color: "#d5281b" } };
   for (const p of points) {
-    const marker = window.L.circleMarker([p.lat, p.lon], { radius: 6 + 14 * (p.count / max), color: "#005eb8" });
-    marker.bindTooltip(`${p.label}: ${p.count} scheme${p.count === 1 ? "" : "s"}`);
+    const style = kinds[p.kind] || { radius: 6 + 14 * ((p.count || 0) / max), color: "#005eb8" };
+    const marker = window.L.circleMarker([p.lat, p.lon], { ...style, weight: 2, fillOpacity: 0.5 });
+    marker.bindTooltip(p.note || `${p.label}: ${p.count} scheme${p.count === 1 ? "" : "s"}`);
     marker.addTo(map);
     bounds.push([p.lat, p.lon]);
   }
-  map.fitBounds(bounds, { padding: [30, 30], maxZoom: 10 });
+  map.fitBounds(bounds, { padding: [30, 30], maxZoom: 13 });
 }
 
 function escape(text) {

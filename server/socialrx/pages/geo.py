@@ -1,0 +1,147 @@
+"""GP practices and map points from the shipped geography: practices placed by their postcode's unit,
+postcode districts by the mean point of their units, areas by theirs (see socialrx.importers.os_codepoint).
+
+A point is {"iri", "label", "lat", "lon", "kind", "note"}; kind is "area" (sized by its scheme count, as the
+overview draws it), "practice", "district" or "postcode". Every query starts from the practices or the postcode
+districts (a few thousand at most), never from the postcode units, so pages stay fast however many are imported.
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from ..importers.checks import normalise_postcode
+from ..importers.nquads import safe_iri
+from ..importers.vocab import postcode_iri
+from ..namespaces import sparql_prologue
+from .attribution import attributions
+
+PROLOGUE = sparql_prologue(["srx", "rdfs"])
+MAX_POINTS = 5000  # markers per map; more would make the page heavy without telling anyone more
+
+PRACTICES = PROLOGUE + """SELECT ?p ?label ?code ?pc ?n ?on WHERE {
+  ?p a srx:GPPractice ; srx:postcode ?pc .
+  FILTER NOT EXISTS { ?p srx:dissolved ?closed }
+  OPTIONAL { ?p rdfs:label ?label }
+  OPTIONAL { ?p srx:odsCode ?code }
+  OPTIONAL { ?p srx:registeredPatients ?n ; srx:registeredPatientsOn ?on }
+} ORDER BY ?label LIMIT %d"""
+
+# The postcode units of these postcodes, by their IRIs (bound through VALUES): their point and areas. One
+# triple pattern per OPTIONAL: pyoxigraph 0.5 answers a group OPTIONAL by a hash join over every unit.
+UNITS = PROLOGUE + """SELECT ?u ?lat ?lon ?area WHERE {
+  VALUES ?u { %s }
+  ?u a srx:PostcodeUnit .
+  OPTIONAL { ?u srx:latitude ?lat }
+  OPTIONAL { ?u srx:longitude ?lon }
+  OPTIONAL { ?u srx:within ?area }
+}"""
+
+DISTRICTS = PROLOGUE + """SELECT ?d ?code ?units ?lat ?lon ?area WHERE {
+  ?d a srx:PostcodeDistrict ; srx:postcode ?code ; srx:latitude ?lat ; srx:longitude ?lon .
+  OPTIONAL { ?d srx:postcodeUnits ?units }
+  OPTIONAL { ?d srx:within|srx:overlaps ?area }
+} ORDER BY ?code LIMIT %d"""
+
+# The areas above a few areas (walking srx:within upwards from each, bound through VALUES).
+ABOVE = PROLOGUE + "SELECT ?x ?up WHERE { VALUES ?x { %s } ?x srx:within* ?up }"
+
+
+def _v(row, name):
+    return row[name]["value"] if name in row else ""
+
+
+def _above(store, areas) -> dict[str, set[str]]:
+    """Each area → itself and every area it lies within."""
+    areas = [a for a in dict.fromkeys(areas) if a and safe_iri(a)]
+    found: dict[str, set[str]] = {a: {a} for a in areas}
+    if areas:
+        for r in store.query(ABOVE % " ".join(f"<{a}>" for a in areas), max_rows=100_000).rows:
+            found[_v(r, "x")].add(_v(r, "up"))
+    return found
+
+
+def practices(store, area: str | None = None) -> list[dict]:
+    """Open GP practices (no close date), with list size and point: in the area when one is given, else all.
+
+    Three bounded steps (practices; the units of their postcodes; the areas above those units' areas), so the
+    cost follows the number of practices, never the number of postcode units.
+    """
+    rows = store.query(PRACTICES % MAX_POINTS, max_rows=MAX_POINTS).rows
+    # A unit's IRI follows from its postcode (as every postcode importer mints it), so no lookup by value.
+    unit_iris = sorted({postcode_iri(pc) for pc in (normalise_postcode(_v(r, "pc")) for r in rows) if pc})
+    units: dict[str, dict] = {}
+    for r in store.query(UNITS % " ".join(f"<{u}>" for u in unit_iris), max_rows=100_000).rows if unit_iris else []:
+        u = units.setdefault(_v(r, "u"), {"lat": _v(r, "lat"), "lon": _v(r, "lon"), "areas": set()})
+        if _v(r, "area"):
+            u["areas"].add(_v(r, "area"))
+    above = _above(store, [a for u in units.values() for a in u["areas"]]) if area else {}
+    out = []
+    for r in rows:
+        pc = normalise_postcode(_v(r, "pc"))
+        unit = units.get(postcode_iri(pc) if pc else "", {"lat": "", "lon": "", "areas": set()})
+        if area and not any(area in above.get(a, {a}) for a in unit["areas"]):
+            continue
+        out.append({"iri": _v(r, "p"), "label": _v(r, "label") or _v(r, "code"), "code": _v(r, "code"), "postcode": _v(r, "pc"),
+                    "patients": int(_v(r, "n")) if _v(r, "n") else None, "on": _v(r, "on"),
+                    "lat": float(unit["lat"]) if unit["lat"] else None, "lon": float(unit["lon"]) if unit["lon"] else None})
+    return out
+
+
+def districts(store, area: str | None = None) -> list[dict]:
+    """Postcode districts with their mean point: those within or overlapping the area when one is given, else all."""
+    found: dict[str, dict] = {}
+    for r in store.query(DISTRICTS % MAX_POINTS, max_rows=100_000).rows:
+        d = found.setdefault(_v(r, "d"), {"iri": _v(r, "d"), "code": _v(r, "code"), "units": int(_v(r, "units") or 0),
+                                          "lat": float(_v(r, "lat")), "lon": float(_v(r, "lon")), "areas": set()})
+        if _v(r, "area"):
+            d["areas"].add(_v(r, "area"))
+    if area:
+        above = _above(store, [a for d in found.values() for a in d["areas"]])
+        found = {k: d for k, d in found.items() if any(area in above.get(a, {a}) for a in d["areas"])}
+    return [{k: v for k, v in d.items() if k != "areas"} for d in found.values()]
+
+
+def practice_points(rows: list[dict]) -> list[dict]:
+    points = []
+    for p in rows:
+        if p["lat"] is None:
+            continue
+        size = f"{p['patients']:,} registered patients on {p['on']}" if p["patients"] is not None else "list size not stated by any source"
+        points.append({"iri": p["iri"], "label": p["label"], "lat": p["lat"], "lon": p["lon"], "kind": "practice",
+                       "note": f"GP practice {p['label']} ({p['code']}), {p['postcode']}: {size}"})
+    return points
+
+
+def district_points(rows: list[dict]) -> list[dict]:
+    return [{"iri": d["iri"], "label": d["code"], "lat": d["lat"], "lon": d["lon"], "kind": "district",
+             "note": f"Postcode district {d['code']}: {d['units']:,} postcodes (point: their mean)"} for d in rows]
+
+
+def answer_points(answer) -> list[dict]:
+    """The point of a looked-up postcode or postcode district."""
+    if not answer.latitude:
+        return []
+    what = "Postcode district" if answer.kind == "district" else "Postcode"
+    return [{"iri": answer.unit, "label": answer.postcode, "lat": float(answer.latitude), "lon": float(answer.longitude),
+             "kind": "district" if answer.kind == "district" else "postcode", "note": f"{what} {answer.postcode}"}]
+
+
+class Geo:
+    """What templates ask for (as `geo`): bound to the app's store, computed only when a template calls it."""
+
+    def __init__(self, store_fn):
+        self._store = store_fn
+
+    def practices(self, area: str) -> list[dict]:
+        return practices(self._store(), area)
+
+    def area_points(self, area: str, practice_rows: list[dict]) -> list[dict]:
+        return district_points(districts(self._store(), area)) + practice_points(practice_rows)
+
+    def home_points(self) -> list[dict]:
+        store = self._store()
+        return district_points(districts(store)) + practice_points(practices(store))
+
+    def attributions(self, iris) -> list[dict]:
+        return attributions(self._store(), iris)
