@@ -105,12 +105,15 @@ def test_acute_mental_health_crisis(ask):
 
 def test_referrals_only_from_general_practice_or_from_a_range(ask):
     rows = ask("06")
-    # No source states that any scheme takes referrals only from general practice; the infographic
-    # gives it as the general rule for social prescribing, "not hard and fast".
-    assert labels(rows, referrals="General practice", basis="stated") == []
+    # The infographic gives general practice as the general rule for social prescribing, "not hard and
+    # fast". The only scheme whose sources name general practice and no other route is the Brighton and
+    # Hove pilot (a 2019 article: "you can be referred to the service by your GP"; issue 9's check).
+    assert labels(rows, referrals="General practice", basis="stated") == ["Brighton and Hove Community Navigation Pilot"]
     assert "Connect for Health" in labels(rows, referrals="General practice", basis="general rule")
     assert labels(rows, referrals="A range of sources", basis="stated") == [
         "Bromley-by-Bow's service funded by Macmillan",
+        "Linking Leeds",  # health professionals refer (NHS Leeds CCG, read on the check of 2026-11-29)
+        "Physical Activity Link Workers (WESPORT)",  # "health and social care professionals"
         "SPEAR (Social Prescribing for Equality and Resilience)",
     ]
     assert "Dundee Equally Well" in labels(rows, referrals="A range of sources", basis="general rule")
