@@ -109,9 +109,10 @@ def test_referrals_only_from_general_practice_or_from_a_range(ask):
     # fast". The only scheme whose sources name general practice and no other route is the Brighton and
     # Hove pilot (a 2019 article: "you can be referred to the service by your GP"; issue 9's check).
     assert labels(rows, referrals="General practice", basis="stated") == ["Brighton and Hove Community Navigation Pilot"]
-    assert "Connect for Health" in labels(rows, referrals="General practice", basis="general rule")
+    assert "Healthy Alternatives" in labels(rows, referrals="General practice", basis="general rule")
     assert labels(rows, referrals="A range of sources", basis="stated") == [
         "Bromley-by-Bow's service funded by Macmillan",
+        "Connect for Health",  # self-referral or health professionals (Hamara, 2015)
         "Linking Leeds",  # health professionals refer (NHS Leeds CCG, read on the check of 2026-11-29)
         "Physical Activity Link Workers (WESPORT)",  # "health and social care professionals"
         "SPEAR (Social Prescribing for Equality and Resilience)",
