@@ -12,11 +12,17 @@ import json
 import re
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode, urljoin
 
 from .tabular import TabularError, read_package
+
+try:  # orjson parses a feed page 3-5x faster than the standard library (bench/bench_oruk_import.py)
+    from orjson import loads as _loads
+except ImportError:  # pragma: no cover - the standard library gives the same answers, slower
+    _loads = json.loads
 
 USER_AGENT = "socialrx-oruk-import/0.1 (https://w3id.org/socialrx/; knowledge graph of UK social prescribing schemes)"
 NESTED = ("service_at_locations", "contacts", "service_areas", "attributes", "eligibilitys", "service_taxonomys", "phones")
@@ -69,8 +75,8 @@ def fetch(url: str, timeout: float, max_bytes: int) -> bytes:
 
 def parse_json(body: bytes, where: str):
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        return _loads(body)
+    except (UnicodeDecodeError, ValueError) as e:
         raise FeedError(f"{where} is not JSON: {e}") from None
 
 
@@ -167,25 +173,33 @@ class UrlSource:
                     self.info.version = "3.0" if meta["version"].startswith("3") else meta["version"][:8]
         except FeedError:
             pass  # many ORUK 1.0 feeds have no root document; the list tells the version
-        page = 1
-        while page <= MAX_PAGES:
-            url = urljoin(self.base, "services") + "?" + urlencode({"page": page, "per_page": self.per_page})
+        # The next page is fetched while the current one is mapped, so waiting on the network overlaps the work.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="oruk-fetch") as pool:
+            page, url = 1, self._page_url(1)
             body, doc = self._get(url)
-            version = version_of(doc)
-            if not self.info.version or self.info.version not in ("3.0", "1.0"):
-                self.info.version = version
-            if not self.info.licence:
-                self.info.licence = licence_of(doc)
-            try:
-                items, total = _items(doc)
-            except FeedError as e:
-                raise FeedError(f"{url}: {e}") from None
-            items = [self._detail(item) for item in items]
-            yield Page(url, hashlib.sha256(body).hexdigest(), len(body), items, total)
-            last = doc.get("last_page", doc.get("last")) if isinstance(doc, dict) else True
-            if not items or last is True or (total is not None and page >= total) or (total is None and last is None):
-                break
-            page += 1
+            while True:
+                version = version_of(doc)
+                if not self.info.version or self.info.version not in ("3.0", "1.0"):
+                    self.info.version = version
+                if not self.info.licence:
+                    self.info.licence = licence_of(doc)
+                try:
+                    items, total = _items(doc)
+                except FeedError as e:
+                    raise FeedError(f"{url}: {e}") from None
+                last = doc.get("last_page", doc.get("last")) if isinstance(doc, dict) else True
+                done = (not items or last is True or (total is not None and page >= total)
+                        or (total is None and last is None) or page >= MAX_PAGES)
+                ahead = None if done else pool.submit(self._get, self._page_url(page + 1))
+                items = [self._detail(item) for item in items]
+                yield Page(url, hashlib.sha256(body).hexdigest(), len(body), items, total)
+                if done:
+                    break
+                page, url = page + 1, self._page_url(page + 1)
+                body, doc = ahead.result()
+
+    def _page_url(self, page: int) -> str:
+        return urljoin(self.base, "services") + "?" + urlencode({"page": page, "per_page": self.per_page})
 
     def _detail(self, item):
         """A list item without nested records (ORUK 3.0 lists give one-to-one fields only): fetch /services/{id}."""

@@ -29,6 +29,27 @@ MAX_LISTED = 1000
 CONFORMS = {"3.0": "https://github.com/OpenReferralUK/uk-profile", "1.0": "https://github.com/OpenReferralUK/human-services"}
 
 
+class BufferedQuads(QuadWriter):
+    """A QuadWriter that joins a page's lines before writing them (a third of the import's time was per-line writes)."""
+
+    def __init__(self, sink, graph_iri: str):
+        super().__init__(sink, graph_iri)
+        self.lines: list[str] = []
+
+    def quad(self, s: str, p: str, o: str) -> None:
+        self.lines.append(f"{s} {p} {o} {self.graph} .\n")
+        self.count += 1
+
+    def flush(self) -> None:
+        if self.lines:
+            self.sink.write("".join(self.lines))
+            self.lines.clear()
+
+    def comment(self, text: str) -> None:
+        self.flush()
+        super().comment(text)
+
+
 @dataclass
 class OrukReport:
     source: str
@@ -128,7 +149,7 @@ def run_oruk_import(source: str, folder: Path, name: str | None = None, ours: Ou
     progress = Progress(f"oruk {name}", 0, enabled=show_progress)
     content = hashlib.sha256(f"mapping={MAPPING_VERSION} ours={ours.fingerprint()}\n".encode())
     with PendingFile(target) as pending:
-        out = QuadWriter(pending, graph)
+        out = BufferedQuads(pending, graph)
         out.comment(f"socialrx-import dataset={dataset} source={_one_word(feed.info.source)}")
         mapper = FeedMapper(out, name, graph, ours)
         seen: set[str] = set()
@@ -136,7 +157,7 @@ def run_oruk_import(source: str, folder: Path, name: str | None = None, ours: Ou
         for page in feed.pages():
             report.pages += 1
             content.update(page.sha256.encode())
-            page_facts.append(page)
+            page_facts.append((page.where, page.sha256, page.size))  # not the services: memory stays flat
             for index, record in enumerate(page.services):
                 report.services_read += 1
                 where = f"page {report.pages}, item {index + 1}"
@@ -151,10 +172,11 @@ def run_oruk_import(source: str, folder: Path, name: str | None = None, ours: Ou
                         report.problem(f"{service.id}: {p}")
                 except BadRecord as bad:
                     report.refuse(where, bad.id, bad.reason)
+            out.flush()
             progress.update(report.services_read)
         for extra in getattr(feed, "extra_pages", []):
             content.update(extra.sha256.encode())
-            page_facts.append(extra)
+            page_facts.append((extra.where, extra.sha256, extra.size))
         progress.finish(report.services_read)
         report.version, report.licence = feed.info.version, feed.info.licence
         report.counts = dict(mapper.counts)
@@ -170,6 +192,7 @@ def run_oruk_import(source: str, folder: Path, name: str | None = None, ours: Ou
             report.triples = int(read_footer(target).get("triples", 0))
             return report
         _provenance(out, graph, feed.info, page_facts, report)
+        out.flush()
         out.comment(f"{FOOTER} services={report.services_read} imported={report.services_imported} "
                     f"refused={report.refused_count} triples={out.count} content={digest}")
         report.triples = out.count
@@ -205,17 +228,17 @@ def _provenance(out: QuadWriter, graph: str, info, pages, report: OrukReport) ->
             q(g, iri(DCT + "license"), iri(info.licence))
         else:
             q(g, iri(DCT + "rights"), literal(info.licence, lang="en-GB"))
-    for page in pages:
-        p = iri(file_iri(page.sha256))
-        checksum = iri(file_iri(page.sha256) + "#sha256")
+    for where, sha256, size in pages:
+        p = iri(file_iri(sha256))
+        checksum = iri(file_iri(sha256) + "#sha256")
         q(g, iri(PROV + "wasDerivedFrom"), p)
         q(p, RDF_TYPE, iri(PROV + "Entity"))
         q(p, RDF_TYPE, iri(DCAT + "Distribution"))
-        q(p, iri(DCT + "title"), literal(page.where))
-        if page.where.startswith(("http://", "https://")) and safe_iri(page.where):
-            q(p, iri(DCAT + "downloadURL"), iri(page.where))
-        q(p, iri(DCAT + "byteSize"), typed(page.size, "nonNegativeInteger"))
+        q(p, iri(DCT + "title"), literal(where))
+        if where.startswith(("http://", "https://")) and safe_iri(where):
+            q(p, iri(DCAT + "downloadURL"), iri(where))
+        q(p, iri(DCAT + "byteSize"), typed(size, "nonNegativeInteger"))
         q(p, iri(SPDX + "checksum"), checksum)
         q(checksum, RDF_TYPE, iri(SPDX + "Checksum"))
         q(checksum, iri(SPDX + "algorithm"), iri(SPDX + "checksumAlgorithm_sha256"))
-        q(checksum, iri(SPDX + "checksumValue"), typed(page.sha256, "hexBinary"))
+        q(checksum, iri(SPDX + "checksumValue"), typed(sha256, "hexBinary"))

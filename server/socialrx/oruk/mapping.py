@@ -9,6 +9,7 @@ stays a concept of its feed's own scheme. Every service also links its terms wit
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from ..importers.nquads import QuadWriter, iri, literal, typed
@@ -23,6 +24,7 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 STATUS = "https://w3id.org/socialrx/id/vocab/status/"
 STATUS_CONCEPT = {"active": STATUS + "running", "defunct": STATUS + "ended"}  # inactive, temporarily closed: none of ours
 EN = "en-GB"
+SAFE_ID = re.compile(r"^[A-Za-z0-9._~-]+$")  # ids that need no percent-encoding (UUIDs, codes)
 
 
 def _p(ns: str, name: str) -> str:
@@ -40,7 +42,7 @@ class FeedMapper:
                        "service_areas": 0, "taxonomy_terms": 0, "taxonomies": 0, "matched_concepts": 0}
 
     def iri_of(self, kind: str, ident: str) -> str:
-        return f"{self.base}{kind}/{quote(ident, safe='')}"
+        return f"{self.base}{kind}/{ident if SAFE_ID.match(ident) else quote(ident, safe='')}"
 
     def _first(self, node: str) -> bool:
         if node in self.written:

@@ -49,6 +49,8 @@ def plain(text) -> str | None:
     if text is None or isinstance(text, (dict, list, bool)):
         return None
     text = str(text)
+    if "<" not in text and "&" not in text:  # the common case, kept fast
+        return " ".join(text.split())[:MAX_TEXT] or None
     if TAG.search(text):
         parser = _Text()
         parser.feed(text)
