@@ -18,6 +18,7 @@ import pyoxigraph as ox
 import rdflib
 
 from . import paths
+from .changes import retractions
 from .namespaces import GRAPH
 
 ONTOLOGY_GRAPH = str(GRAPH["ontology"])
@@ -208,6 +209,7 @@ class KnowledgeBase:
         for path in files if files is not None else kb_files(root):
             report.files.append(load_file(store, Path(path)))
             report.files[-1].rss_mib = rss_mib()
+        retractions.apply(store)  # what accepted changes replace (data/changes/, see socialrx.changes)
         curated = frozenset(g.value for g in store.named_graphs())
         if files is None:
             for feed in feeds:

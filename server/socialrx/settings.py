@@ -22,6 +22,11 @@ SETTINGS = (
     Setting("store_path", None, "Folder of an on-disk embedded store; a restart reuses it instead of re-parsing the Turtle"),
     Setting("imports_path", None, "Folder of imported datasets (N-Quads written by `socialrx import` and `socialrx enrich`); default: imports/ beside data/"),
     Setting("page_size", 50, "Rows per page on index pages and incoming-link lists"),
+    Setting("editable", False, "Turn on the change-and-review workflow: report forms, reviewer sign-in and /-/review; off, no writing route exists"),
+    Setting("changes_db", None, "SQLite file holding proposals and reviewer accounts; default: .socialrx/changes.sqlite beside data/"),
+    Setting("session_cookie_secure", True, "Send the reviewer's session cookie only over HTTPS (browsers treat http://127.0.0.1 and localhost as secure)"),
+    Setting("report_rate_limit", "5 per minute;30 per day", "How many change reports one client address may send (Flask-Limiter syntax)"),
+    Setting("signin_rate_limit", "5 per minute;50 per day", "How many sign-in attempts one client address may make (Flask-Limiter syntax)"),
     Setting("allow_invalid", False, "Serve even when the data does not conform to the SHACL shapes"),
 )
 

@@ -30,6 +30,13 @@ def create_app(settings: Settings | dict | None = None, kb: KnowledgeBase | None
     for module in (sparql, queries, search, links, postcode, meta, entities):
         app.register_blueprint(module.bp)
     app.register_blueprint(import_module(".oruk", __package__).bp)  # the Open Referral UK API under /oruk/
+    from . import changes
+
+    changes.register(app)  # the history of accepted changes (read-only)
+    if settings.editable:
+        from . import editing
+
+        editing.install(app)  # report forms, sign-in, review: only on an editable site
     from . import pagecache
 
     pagecache.install(app)  # outermost: a kept page or a 304 is answered before Flask runs
