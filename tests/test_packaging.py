@@ -1,7 +1,9 @@
 """`pip install .` (not only editable) carries the knowledge-base folders inside the package."""
 
+import site
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -29,10 +31,25 @@ def test_wheel_contains_ontology_data_shapes_and_queries(wheel):
             assert f"socialrx/_kb/{path.relative_to(ROOT).as_posix()}" in names
 
 
+def isolated_venv_seeing_our_dependencies(venv: Path) -> Path:
+    """A new venv that finds the dependencies where the running interpreter finds them, but not our package.
+
+    `venv --system-site-packages` would see the base interpreter's packages, not those of a venv the suite
+    runs in (issue 14); so list the running interpreter's own site-packages folders in a .pth file instead
+    (plain folder lines: their own .pth files, such as an editable install of socialrx, are not run).
+    """
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    ours = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    folders = dict.fromkeys([*site.getsitepackages(), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
+    Path(ours, "_socialrx_test_deps.pth").write_text("".join(f"{f}\n" for f in folders if Path(f).is_dir()))
+    return python
+
+
 def test_installed_wheel_validates_from_anywhere(wheel, tmp_path):
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
-    python = venv / "bin" / "python"
+    python = isolated_venv_seeing_our_dependencies(venv)
     subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "-q", str(wheel)], check=True)
     probe = subprocess.run(
         [str(python), "-c", "import socialrx.paths as p; print(p.kb_root())"],
