@@ -57,9 +57,10 @@ def test_at_a_glance_matches_golden(page):
 
 
 def test_outcome_statements_carry_source_and_quote(page):
-    nested = fragment(page, '<div class="srx-nested" id="node-outcome-camden-stroke-no-readmissions"', "</dl>")
-    baseline = nested.split("Baseline value", 1)[1].split("</li>", 1)[0]
-    assert "7.5" in baseline
-    assert 'Source: <a href="/id/source/care-forum-infographic"' in baseline
-    assert f'<q class="srx-quote" lang="en-GB">{QUOTE}</q>' in baseline
-    check("camden-outcome-statements.html", nested)
+    """Under its source's heading, the outcome reads as one sentence with the baseline and the source's words."""
+    said = fragment(page, '<section class="srx-by-source__group" aria-labelledby="source-1">', "</section>")
+    assert 'href="/id/source/care-forum-infographic"' in said.split("</h3>", 1)[0]
+    outcome = said.split("Reported outcome", 1)[1].split("</dd>", 1)[0]
+    assert "baseline value: <span>7.5</span>" in outcome
+    assert f'<q class="srx-quote" lang="en-GB">{QUOTE}</q>' in outcome
+    check("camden-outcome-statements.html", said)

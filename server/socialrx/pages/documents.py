@@ -12,6 +12,8 @@ from .search_index import site_index
 from .iris import valid_iri
 from .navigation import ABSOLUTE_FLAG, is_static
 from .access import scheme_access
+from .by_source import by_source
+from .scheme_definition import schemes_in_area
 from .nhs_cover import nhs_cover
 from .negotiation import FORMATS, Format, choose, serialise
 from .site import site
@@ -111,6 +113,8 @@ def entity(iri: str, fmt: Format | None):
         scheme_access=lambda: scheme_access(s.store, iri),  # "Using this scheme" on service pages
     )
     return respond(html, "text/html", links=links, negotiated=True)
+        by_source=lambda: by_source(model, s.store, s.terms),  # "What the sources say", one source at a time
+        schemes_here=lambda: sorted(schemes_in_area(s.store, iri), key=lambda x: s.catalogue.label(x).lower()),  # area pages: schemes here and in the areas within
 
 
 def _incoming_href(group, page: int) -> str:

@@ -16,7 +16,7 @@ from rdflib import BNode, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ..kb import QUERIES_GRAPH
-from ..namespaces import SRX
+from ..namespaces import SCHEMA, SRX
 from .iris import local_name, rows
 from .terms import TermView
 
@@ -37,6 +37,7 @@ INVERSE = {
     SRX.takesReferralsFrom: "Schemes taking referrals from here", SRX.clientGroup: "Eligibility of",
     SRX.staffBasedAt: "Schemes with staff based here", DCTERMS.publisher: "Publisher of",
     DCTERMS.creator: "Creator of", SRX.cites: "Cited by", SRX.reportedIn: "Outcomes reported here",
+    SCHEMA.about: "Written about it", SCHEMA.mentions: "Mentioned in", RDFS.seeAlso: "See also, from",
 }
 ROW_CAP = 20_000  # statements read for one page; beyond it incoming counts come from a COUNT query
 
@@ -91,6 +92,12 @@ class IncomingGroup:
     @property
     def anchor(self) -> str:
         return "in-" + hashlib.sha1(self.param.encode()).hexdigest()[:8]
+
+    @property
+    def shared_sources(self) -> list[SourceRef] | None:
+        """The sources when every item shown has the same ones (said once for the group, not under each item)."""
+        kinds = {tuple(src.iri for src in item.sources) for item in self.items}
+        return self.items[0].sources if len(kinds) == 1 and self.items else None
 
 
 @dataclass

@@ -9,7 +9,10 @@
 
 from __future__ import annotations
 
-from ..namespaces import SRX
+from rdflib import URIRef
+
+from ..namespaces import SRX, sparql_prologue
+from .iris import rows
 
 SCHEME_CLASS = str(SRX.Scheme)
 SERVICE_CLASS = str(SRX.Service)
@@ -27,3 +30,11 @@ def scheme_pattern(var: str = "scheme") -> str:
 def in_area_pattern(scheme_var: str = "scheme", area_var: str = "area") -> str:
     """The graph pattern that holds when the scheme counts for the area (sub-areas and predecessors included)."""
     return f"?{scheme_var} {AREA_PATH} ?{area_var} ."
+
+
+SCHEMES_IN_AREA = sparql_prologue(["srx", "rdfs"]) + "SELECT DISTINCT ?scheme WHERE { %s %s }" % (scheme_pattern(), in_area_pattern())
+
+
+def schemes_in_area(store, area: str, limit: int = 500) -> list[str]:
+    """The schemes that count for an area (its own, those in the areas within it, those of areas it took over)."""
+    return [str(x) for x, in rows(store.query(SCHEMES_IN_AREA, bindings={"area": URIRef(area)}, max_rows=limit), "scheme")]
