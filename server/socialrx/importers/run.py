@@ -12,7 +12,7 @@ from .nquads import QuadWriter
 from .progress import Progress
 from .provenance import FOOTER, header_line, is_unchanged, read_footer, write_file_provenance
 from .report import ImportReport, RowRefused
-from .store_files import PendingFile, graph_file
+from .store_files import PendingFile, graph_file, remove_stale_temp_files
 from .vocab import graph_iri
 
 PROGRESS_EVERY = 2048  # rows between progress checks, so timing costs nothing per row
@@ -29,6 +29,7 @@ def run_import(importer_cls: type[RowImporter], source: Path, folder: Path, inde
     graph = graph_iri(dataset)
     report = ImportReport(dataset, source, target, graph)
     fingerprint = index.fingerprint()
+    report.notes += remove_stale_temp_files(folder)
     if not force and is_unchanged(target, dataset, facts.sha256, fingerprint):
         footer = read_footer(target)
         report.unchanged = True
@@ -41,6 +42,7 @@ def run_import(importer_cls: type[RowImporter], source: Path, folder: Path, inde
     started = time.perf_counter()
     progress = Progress(f"{dataset}", facts.size, enabled=show_progress)
     with PendingFile(target) as pending:
+        report.notes += pending.removed
         out = QuadWriter(pending, graph)
         out.comment(header_line(dataset, facts.sha256, fingerprint))
         write_file_provenance(out, graph, f"{importer_cls.title}, imported from {facts.name}", facts, importer_cls.publisher,

@@ -7,6 +7,7 @@ setting (`imports_path`) or a command-line option names another one.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .. import paths
@@ -33,12 +34,55 @@ def import_files(folder: Path) -> list[Path]:
     return sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else []
 
 
+TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.tmp$")
+
+
+def stale_temp_files(folder: Path) -> list[tuple[Path, int]]:
+    """The temporary files PendingFile left in the folder (name `.<file>.<pid>.tmp`) whose process is no longer
+    running, e.g. after `kill -9` during an import, with the pid that wrote each."""
+    folder = Path(folder)
+    found = []
+    for path in sorted(folder.glob(".*.tmp")) if folder.is_dir() else []:
+        m = TEMP_NAME.match(path.name)
+        if m and path.is_file() and not _running(int(m["pid"])):
+            found.append((path, int(m["pid"])))
+    return found
+
+
+def remove_stale_temp_files(folder: Path) -> list[str]:
+    """Delete the stale temporary files of dead processes; return one line per file removed, for the report."""
+    removed = []
+    for path, pid in stale_temp_files(folder):
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except FileNotFoundError:
+            continue  # another process swept it first
+        removed.append(f"removed {path} ({size / 2**20:.1f} MiB), left by process {pid}, which is no longer running")
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, another user's
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
 class PendingFile:
     """A temporary file beside the target that replaces it atomically on commit, or vanishes on discard."""
 
     def __init__(self, target: Path):
         self.target = Path(target)
         self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.removed = remove_stale_temp_files(self.target.parent)  # what earlier crashed imports left
         self.temp = self.target.with_name(f".{self.target.name}.{os.getpid()}.tmp")
         self.handle = self.temp.open("w", encoding="utf-8", newline="\n")
 
