@@ -59,7 +59,9 @@ def test_ccg_codes_are_superseded_and_icb_codes_current(report):
 
 
 def test_known_to_the_imported_datasets(report):
-    assert find(report, "ODS", "QUY", "org/nhs-bnssg-icb").known_by == ["ods-eccg", "ons-lookup"]
+    # The real eccg file lists sub-ICB locations (QUY only as their parent), the ONS lookup names the ICB.
+    assert find(report, "ODS", "QUY", "org/nhs-bnssg-icb").known_by == ["ons-lookup"]
+    assert "ods-eccg" in find(report, "ODS", "15C", "org/nhs-bnssg-sub-icb-15c").known_by
     assert "ons-postcodes" in find(report, "GSS", "E06000023", "area/bristol").known_by
     assert find(report, "ODS", "QHM", "org/nhs-north-east-and-north-cumbria-icb").known_by == []
     assert find(report, "SNOMED CT", "871731000000106", "871731000000106").known_by == []

@@ -73,10 +73,12 @@ def test_malformed_postcode_page_says_what_is_expected(client):
     assert data["status"] == 400 and "inward code" in data["expected"]
 
 
-def test_unknown_postcode_page_is_404_with_a_hint(client):
+def test_unknown_postcode_page_is_404_in_plain_words(client):
     page = client.get("/postcode?pc=ZZ1+1ZZ")
     assert page.status_code == 404
-    assert "socialrx import ons postcodes" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert "We could not find ZZ1 1ZZ" in html and "nhsuk-error-summary" in html and "nhsuk-error-message" in html
+    assert "socialrx import" not in html  # how an administrator adds postcodes is in docs/imports.md
     assert client.get("/postcode.json?pc=ZZ1+1ZZ").status_code == 404
 
 
@@ -90,3 +92,84 @@ def test_postcode_json_twin(client):
     data = client.get("/postcode.json?pc=BS11NG").get_json()
     assert data["postcode"] == "BS1 1NG"
     assert any(s["iri"].endswith("bristol-mental-health-recovery-navigators") for s in data["schemes"])
+
+
+# -- the shipped geography: what a fresh install answers (OS Code-Point Open, ODS, NHS England; data/imports/) ---
+
+@pytest.fixture(scope="module")
+def shipped(make_app):
+    """A client of the app over the knowledge base as shipped, shipped imports included."""
+    return make_app().test_client()
+
+
+def test_shipped_bs1_1ng_resolves_to_its_district_ward_icb_and_schemes(shipped):
+    page = shipped.get("/postcode?pc=BS1+1NG")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "E06000023" in html and "E05010892" in html and "name not in the shipped data" in html
+    assert "QUY" in html and "E54000039" in html
+    assert "Bristol Mental Health recovery navigators" in html
+    assert "Contains OS data © Crown copyright and database right 2025" in html  # the licence's attribution
+    data = shipped.get("/postcode.json?pc=BS1+1NG").get_json()
+    assert {ID + "area/bristol", ID + "gss/E05010892", ID + "area/bnssg"} <= set(data["area_iris"])
+    assert abs(float(data["latitude"]) - 51.4532) < 1e-4 and abs(float(data["longitude"]) + 2.594796) < 1e-4
+
+
+def test_shipped_postcode_district_resolves_to_the_areas_it_falls_in(shipped):
+    page = shipped.get("/postcode?pc=BS1")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Postcode district BS1" in html and "808 postcodes" in html
+    data = shipped.get("/postcode.json?pc=bs1").get_json()
+    assert data["kind"] == "district" and ID + "area/bristol" in data["area_iris"]
+    wards = {a["iri"] for a in data["areas"] if a["how"] == "overlaps"}
+    assert ID + "gss/E05010892" in wards  # BS1 1NG's ward holds some of BS1
+    assert any(s["iri"].endswith("bristol-mental-health-recovery-navigators") for s in data["schemes"])
+
+
+def test_shipped_north_somerset_postcode(shipped):
+    # BS20 6AQ (Portishead Medical Group's postcode) lies in E06000024 in bs.csv.
+    data = shipped.get("/postcode.json?pc=BS20+6AQ").get_json()
+    assert ID + "area/north-somerset" in data["area_iris"]
+    assert any(s["iri"].endswith("north-somerset-care-navigator") for s in data["schemes"])
+    assert not any(s["iri"].endswith("bristol-mental-health-recovery-navigators") and s["how"] == "covers" for s in data["schemes"])
+    assert "QUY" in {o for b in data["bodies_now"] for o in (b["ods"] or "").split()}
+
+
+def test_shipped_malformed_postcode_is_400(shipped):
+    page = shipped.get("/postcode?pc=BS1+1N")
+    assert page.status_code == 400
+    assert "not in the expected format" in page.get_data(as_text=True)
+
+
+def test_postcodes_find_is_the_function_other_code_calls(store):
+    """/find and ORUK call socialrx.postcodes.find: a full postcode or a district, by IRI."""
+    unit = postcodes.find(store, "bs1 1ng")
+    assert unit.kind == "unit" and unit.unit == ID + "postcode/BS11NG"
+    district = postcodes.find(store, "BS1")
+    assert district.kind == "district" and district.units == 808
+    assert postcodes.find(store, "ZZ1 1ZZ") is None
+    with pytest.raises(postcodes.MalformedPostcode):
+        postcodes.find(store, "BS1 1N")
+
+
+def test_area_pages_list_the_71_active_bnssg_practices_with_list_sizes(shipped):
+    counts = {}
+    for area in ("bristol", "north-somerset", "south-gloucestershire"):
+        html = shipped.get(f"/id/area/{area}", headers={"Accept": "text/html"}).get_data(as_text=True)
+        heading = html.split('id="practices-heading">', 1)[1].split("</h2>", 1)[0]
+        counts[area] = int(heading.rsplit("(", 1)[1].rstrip(")"))
+        assert 'id="srx-map"' in html and '"kind": "practice"' in html
+        assert "Contains information from NHS England" in html
+    assert counts == {"bristol": 37, "north-somerset": 14, "south-gloucestershire": 20}
+    assert sum(counts.values()) == 71
+    html = shipped.get("/id/area/north-somerset", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "PORTISHEAD MEDICAL GROUP" in html and "17,354" in html and "2026-04-01" in html
+
+
+def test_home_map_places_practices_and_postcode_districts_not_every_postcode(shipped):
+    html = shipped.get("/").get_data(as_text=True)
+    points = html.split("data-points='", 1)[1].split("'", 1)[0]
+    assert points.count('"kind": "practice"') == 71
+    assert 30 < points.count('"kind": "district"') < 100
+    assert "/postcode/BS" not in points
