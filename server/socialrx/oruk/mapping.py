@@ -10,6 +10,7 @@ stays a concept of its feed's own scheme. Every service also links its terms wit
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from urllib.parse import quote
 
 from ..importers.nquads import QuadWriter, iri, literal, typed
@@ -24,6 +25,7 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 STATUS = "https://w3id.org/socialrx/id/vocab/status/"
 STATUS_CONCEPT = {"active": STATUS + "running", "defunct": STATUS + "ended"}  # inactive, temporarily closed: none of ours
 EN = "en-GB"
+RECENT = 20_000
 SAFE_ID = re.compile(r"^[A-Za-z0-9._~-]+$")  # ids that need no percent-encoding (UUIDs, codes)
 
 
@@ -37,7 +39,9 @@ class FeedMapper:
     def __init__(self, out: QuadWriter, slug: str, graph: str, ours: Ours):
         self.out, self.graph, self.ours = out, graph, ours
         self.base = f"{ID}oruk/{slug}/"
-        self.written: set[str] = set()  # IRIs of shared entities already written (organisations, places, terms)
+        # IRIs of entities already written, so a place or term several services share is described once. Bounded:
+        # an entity met again after RECENT others is written again (the store keeps one copy), so memory stays flat.
+        self.written: OrderedDict[str, None] = OrderedDict()
         self.counts = {"services": 0, "organisations": 0, "locations": 0, "addresses": 0, "contacts": 0, "phones": 0,
                        "service_areas": 0, "taxonomy_terms": 0, "taxonomies": 0, "matched_concepts": 0}
 
@@ -46,8 +50,11 @@ class FeedMapper:
 
     def _first(self, node: str) -> bool:
         if node in self.written:
+            self.written.move_to_end(node)
             return False
-        self.written.add(node)
+        self.written[node] = None
+        if len(self.written) > RECENT:
+            self.written.popitem(last=False)
         return True
 
     def service(self, s: ServiceIn) -> None:
