@@ -80,9 +80,9 @@ def test_static_copy_serves_twins_and_paged_views(static_server):
     text = requests.get(static_server + "/id/org/macmillan.html", timeout=10).text
     assert "Bromley-by-Bow&#39;s service funded by Macmillan" in text
     schemes = requests.get(static_server + "/schemes.html", timeout=10).text
-    facet = re.search(r'href="(schemes--aim-[^"]*reduce-hospital-admissions[^"]*)"', schemes).group(1)
+    facet = re.search(r'href="(schemes--aim-[^"]*individual-wellbeing[^"]*)"', schemes).group(1)
     filtered = requests.get(f"{static_server}/{facet}", timeout=10).text
-    assert "The Camden Stroke Navigation Service" in filtered and "1 result matching" in filtered
+    assert "Connect for Health" in filtered and "1 result matching" in filtered
 
 
 def test_command_line(tmp_path, kb):

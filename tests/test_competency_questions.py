@@ -33,8 +33,11 @@ def test_every_competency_question_parses_and_answers(ask):
 
 
 def test_schemes_with_the_aim_of_reducing_admissions(ask):
+    # "Reducing hospital admissions and readmissions is a stated aim of several schemes": a claim about schemes
+    # the infographic does not name, not a fact about the Camden service whose outcome it then gives.
     rows = ask("01a")
-    assert labels(rows) == ["The Camden Stroke Navigation Service"]
+    assert labels(rows) == ["Reducing hospital admissions and readmissions is a stated aim of several schemes"]
+    assert [r["scope"] for r in rows] == ["several schemes, not named"]
     assert {r["source"] for r in rows} == {INFOGRAPHIC}
 
 

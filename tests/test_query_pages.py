@@ -114,9 +114,9 @@ def test_defaults_are_carried_into_the_shareable_url_and_cleared_ones_stay_clear
 
 def test_the_form_changes_the_results(client):
     all_aims = text_of(client.get("/queries/schemes-by-aim"))
-    one_aim = text_of(client.get("/queries/schemes-by-aim?aim=reduce-hospital-admissions"))
-    assert "The Camden Stroke Navigation Service" in one_aim and "Connect for Health</a>" not in one_aim
-    assert "Connect for Health</a>" in all_aims
+    one_aim = text_of(client.get("/queries/schemes-by-aim?aim=individual-wellbeing"))
+    assert "Connect for Health</a>" in one_aim and "The Camden Stroke Navigation Service</a>" not in one_aim
+    assert "The Camden Stroke Navigation Service</a>" in all_aims
 
 
 def test_the_editor_link_carries_the_query_with_its_values(client):
