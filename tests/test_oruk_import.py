@@ -211,6 +211,9 @@ def test_imported_services_appear_in_search_and_facets(feed, folder, make_app):
         found = client.get("/services.json", query_string={"area": ID + "area/bristol", "aim": AIM}).json
         assert iri in [i["iri"] for i in found["items"]]
         assert iri not in [i["iri"] for i in client.get("/schemes.json", query_string={"area": ID + "area/bristol"}).json["items"]]
+        # /find ranks it for a person in Bristol (its service area holds BS1 1NG).
+        found = client.get("/find.json", query_string={"postcode": "BS1 1NG"}).json
+        assert iri in [r.get("iri") for r in found["results"]]
         # Its page says which directory feed it came from and when that was read, and the feed's licence.
         entity = client.get(service)
         assert entity.status_code == 200

@@ -21,7 +21,6 @@ CONCEPT_LINKS = {
     SRX + "staffBasedAt": "staff_based_at", SRX + "takesReferralsFrom": "referral_source", DCT + "subject": "subject",
 }
 CLIENT_GROUP_LINK = "client_group"
-VALID_EMAIL = ("@",)
 
 
 def oruk_id(iri: str) -> str:
