@@ -2,8 +2,10 @@
 
 The infographic speaks of about 2017, when clinical commissioning groups commissioned care; they closed on
 1 July 2022 and integrated care boards took over. A body covers an area when it `srx:covers` the area or an
-area that contains it or replaced it (`(srx:within|srx:succeededBy)*`); "now" is a body with no `srx:dissolved`
-date. A council that existed in 2017 and still does is listed both then and now.
+area that contains it or replaced it (`(srx:within|srx:succeededBy)*`), or succeeded (`srx:succeededBy+`) a body
+that did: a successor takes over its predecessor's duties even where no source lists the successor's areas (the
+Cumbria ICBs succeed the CCGs whose localities a source names). "now" is a body with no `srx:dissolved` date. A
+council that existed in 2017 and still does is listed both then and now.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ QUERY = sparql_prologue(["srx", "rdfs"]) + """
 SELECT ?x ?body ?label ?kind ?ods ?gss ?founded ?dissolved ?via ?viaLabel WHERE {
   ?x srx:areaServed? ?area .
   ?area (srx:within|srx:succeededBy)* ?via .
-  ?body srx:covers ?via ; rdfs:label ?label ; a ?kind .
+  { ?body srx:covers ?via } UNION { ?earlier srx:covers ?via ; srx:succeededBy+ ?body }
+  ?body rdfs:label ?label ; a ?kind .
   VALUES ?kind { srx:ClinicalCommissioningGroup srx:IntegratedCareBoard srx:SubICBLocation srx:HealthBoard srx:LocalAuthority }
   ?via rdfs:label ?viaLabel .
   OPTIONAL { ?body srx:odsCode ?ods }
@@ -85,17 +88,17 @@ def nhs_cover(store, iri: str) -> NHSCover:
     """Return the bodies covering the resource's area(s), grouped into now, about 2017 and in between."""
     rows = store.query(QUERY, bindings={"x": URIRef(iri)}).rows
     practices = {r["body"]["value"]: int(r["practices"]["value"]) for r in store.query(PRACTICES).rows} if rows else {}
-    bodies = sorted(
-        {
+    found = {
             CoveringBody(
                 iri=r["body"]["value"], label=r["label"]["value"], kind=KINDS[r["kind"]["value"].rsplit("/", 1)[-1]],
                 ods=_value(r, "ods"), gss=_value(r, "gss"), founded=_value(r, "founded"), dissolved=_value(r, "dissolved"),
                 via=r["via"]["value"], via_label=r["viaLabel"]["value"], practices=practices.get(r["body"]["value"], 0),
             )
             for r in rows
-        },
-        key=lambda b: (b.founded or "", b.label),
-    )
+        }
+    # One entry per body, even when it is reached directly and through a predecessor.
+    bodies = sorted({b.iri: b for b in sorted(found, key=lambda b: b.via, reverse=True)}.values(),
+                    key=lambda b: (b.founded or "", b.label))
     then = [b for b in bodies if b.at_infographic_time]
     now = [b for b in bodies if b.current]
     between = [b for b in bodies if not b.at_infographic_time and not b.current]
