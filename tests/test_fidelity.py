@@ -293,6 +293,21 @@ def test_no_organisation_is_declared_the_same_as_a_geography(kb):
     assert len(bodies) >= 20
 
 
+def test_the_ons_import_gives_bodies_a_geography_they_are_responsible_for(folder):
+    from imports_support import graph_of, import_fixture
+
+    assert import_fixture(folder, "ons", "lookup", "ons-lad-sicbl-icb.csv") == 0
+    g = graph_of(folder / "ons-lookup.nq")
+    import pyoxigraph as ox
+
+    def subjects(prop):
+        return {q.subject.value for q in g.quads_for_pattern(None, ox.NamedNode("https://w3id.org/socialrx/def/" + prop), None)}
+
+    same, responsible = subjects("statisticalGeography"), subjects("responsibleForGeography")
+    assert responsible and all("/org/" in s or "/ods/" in s for s in responsible)
+    assert not any("/org/" in s or "/ods/" in s for s in same)
+
+
 def test_exact_match_links_only_concepts(kb):
     assert select(kb, "SELECT ?s WHERE { ?s skos:exactMatch ?o FILTER NOT EXISTS { ?s a skos:Concept } }", union=True) == []
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .lookup import CodeIndex
 from .nquads import QuadWriter, iri, literal
 from .vocab import (AREA, CCG, COVERS, GSS_CODE, GSS_IRI, ICB, LA_AREA, NHS_AREA, ODS_CODE, ODS_RECORD_P, ORG_SUB, RDF_TYPE,
-                    RDFS_LABEL, STAT_GEO, SUB_ICB, WITHIN, ods_record)
+                    RDFS_LABEL, RESPONSIBLE_GEO, STAT_GEO, SUB_ICB, WITHIN, ods_record)
 
 AREA_CLASS = {"lsoa": AREA, "ward": AREA, "la": LA_AREA, "sicbl": NHS_AREA, "ccg": NHS_AREA, "icb": NHS_AREA}
 BODY_CLASS = {"sicbl": SUB_ICB, "ccg": CCG, "icb": ICB}
@@ -56,7 +56,7 @@ class Geographies:
         self.out.once(term, ODS_RECORD_P, iri(ods_record(ods_code)))
         if gss_code:
             self.out.once(term, GSS_CODE, literal(gss_code))
-            self.out.once(term, STAT_GEO, iri(GSS_IRI + gss_code))
+            self.out.once(term, RESPONSIBLE_GEO, iri(GSS_IRI + gss_code))
         if name:
             self.out.once(term, RDFS_LABEL, literal(name, lang="en-GB"))
         return term

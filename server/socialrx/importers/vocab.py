@@ -32,6 +32,8 @@ def schema(name: str) -> str:
 GP_PRACTICE, ICB, SUB_ICB, CCG, NHS_BODY = (srx(n) for n in ("GPPractice", "IntegratedCareBoard", "SubICBLocation", "ClinicalCommissioningGroup", "NHSBody"))
 AREA, LA_AREA, NHS_AREA, POSTCODE_UNIT = (srx(n) for n in ("Area", "LocalAuthorityArea", "NHSArea", "PostcodeUnit"))
 ODS_CODE, ODS_RECORD_P, GSS_CODE, STAT_GEO = (srx(n) for n in ("odsCode", "odsRecord", "gssCode", "statisticalGeography"))
+# An area *is* its ONS geography (STAT_GEO); a body is only responsible for one (issue 10: an organisation is not its area).
+RESPONSIBLE_GEO = srx("responsibleForGeography")
 POSTCODE, WITHIN, COVERS, FOUNDED, DISSOLVED = (srx(n) for n in ("postcode", "within", "covers", "founded", "dissolved"))
 LATITUDE, LONGITUDE, COMMISSIONED_BY = (srx(n) for n in ("latitude", "longitude", "commissionedBy"))
 # Terms asked of the ontology for this issue (see the report): status, prescribing setting, population.

@@ -19,6 +19,7 @@ CODES = {
     SRX.snomedCode: ("SNOMED CT", "http://snomed.info/id/{}"),
     SRX.wikidata: ("Wikidata", "https://www.wikidata.org/wiki/{}"),
     SRX.statisticalGeography: ("GSS", None),
+    SRX.responsibleForGeography: ("GSS", None),
     SRX.odsRecord: ("ODS", None),
 }
 # Properties whose IRI values are documents elsewhere: link straight out.
