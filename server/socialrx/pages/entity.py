@@ -128,8 +128,11 @@ OUTGOING = """SELECT ?s ?node ?p ?o ?g WHERE {
   UNION
   { ?s ?via ?b . FILTER(isBlank(?b)) ?b ?via2 ?node . FILTER(isBlank(?node)) GRAPH ?g { ?node ?p ?o } }
 }""" % ", ".join(f"<{p}>" for p in INLINE)
-INCOMING = "SELECT ?s ?x ?p ?g WHERE { GRAPH ?g { ?x ?p ?s } }"
-INCOMING_COUNTS = "SELECT ?s ?p (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x ?p ?s } GROUP BY ?s ?p"
+# Postcode units (27,410 shipped, 2.7 million with the ONSPD) are not listed as links into their areas: a reader
+# looks one up at /postcode, and the area page counts them (socialrx.pages.geo).
+NOT_POSTCODE = "FILTER NOT EXISTS { ?x a <https://w3id.org/socialrx/def/PostcodeUnit> }"
+INCOMING = "SELECT ?s ?x ?p ?g WHERE { GRAPH ?g { ?x ?p ?s } %s }" % NOT_POSTCODE
+INCOMING_COUNTS = "SELECT ?s ?p (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x ?p ?s %s } GROUP BY ?s ?p" % NOT_POSTCODE
 HOLDS = """SELECT ?s ?kind ?x (COUNT(*) AS ?n) WHERE {
   { GRAPH ?s { ?x ?p ?o } BIND("graph" AS ?kind) }
   UNION

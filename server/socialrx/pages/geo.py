@@ -127,6 +127,15 @@ def answer_points(answer) -> list[dict]:
              "kind": "district" if answer.kind == "district" else "postcode", "note": f"{what} {answer.postcode}"}]
 
 
+POSTCODES_IN = PROLOGUE + "SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE { ?u srx:within ?area ; a srx:PostcodeUnit }"
+
+
+def postcode_count(store, area: str) -> int:
+    """How many postcode units lie directly within the area (its own postcodes, not those of areas inside it)."""
+    rows = store.query(POSTCODES_IN, bindings={"area": URIRef(area)}).rows
+    return int(_v(rows[0], "n") or 0) if rows else 0
+
+
 class Geo:
     """What templates ask for (as `geo`): bound to the app's store, computed only when a template calls it."""
 
@@ -138,6 +147,9 @@ class Geo:
 
     def area_points(self, area: str, practice_rows: list[dict]) -> list[dict]:
         return district_points(districts(self._store(), area)) + practice_points(practice_rows)
+
+    def postcode_count(self, area: str) -> int:
+        return postcode_count(self._store(), area)
 
     def home_points(self) -> list[dict]:
         store = self._store()

@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, render_template, request
 
 from .. import postcodes
 from ..importers.checks import POSTCODE_FORMAT
-from ..pages import geo
+from ..pages import geo, navigation
 from ..pages.site import site
 from . import context
 
@@ -64,4 +64,4 @@ def as_json():
 @bp.app_context_processor
 def map_helpers():
     """`geo` in every template: practices and map points for an area page or the home page."""
-    return {"geo": geo.Geo(context.store)}
+    return {"geo": geo.Geo(context.store), "live_site": not navigation.is_static()}
