@@ -5,14 +5,16 @@ from __future__ import annotations
 import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from ..namespaces import PREFIXES
 from .iris import rows
 from .labels import BULK_ROWS
+from .prefixes import writer_prefixes
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
 IANA = "https://www.iana.org/assignments/media-types/"
 
@@ -45,9 +47,11 @@ def void(store, catalogue, urls: dict[str, str], example: str | None) -> rdflib.
     urls holds absolute addresses on this host: void (the document), home, sparql, dump_ttl, dump_nq.
     """
     g = rdflib.Graph()
-    for prefix, ns in {**PREFIXES, "void": str(VOID), "dcat": str(DCAT), "sd": str(SD)}.items():
+    for prefix, ns in {**PREFIXES, "void": str(VOID), "dcat": str(DCAT), "sd": str(SD), "foaf": str(FOAF), "vcard": str(VCARD)}.items():
         g.bind(prefix, ns, override=True, replace=True)
-    ds = URIRef(urls["void"] + "#dataset")
+    # The dataset's own IRIs come from base_iri, not from the host that happens to serve this copy.
+    described = urls.get("described", urls["void"])
+    ds = URIRef(described + "#dataset")
     service = URIRef(urls["sparql"] + "#service")
     g.add((ds, RDF.type, VOID.Dataset))
     g.add((ds, RDF.type, DCAT.Dataset))
@@ -55,6 +59,20 @@ def void(store, catalogue, urls: dict[str, str], example: str | None) -> rdflib.
     g.add((ds, DCTERMS.description, Literal("An open knowledge graph of UK social prescribing and navigation schemes: their aims, approaches, client groups, organisations, areas and reported outcomes, with every statement in a named graph whose name is its source.", lang="en-GB")))
     g.add((ds, DCTERMS.license, CC_BY))
     g.add((ds, DCAT.landingPage, URIRef(urls["home"])))
+    # Who publishes it and whom to tell: the same words the ontology uses for its creators, and where the site
+    # takes corrections; no name, address or telephone number that no source gives.
+    publisher = URIRef(described + "#publisher")
+    g.add((ds, DCTERMS.publisher, publisher))
+    g.add((publisher, RDF.type, FOAF.Agent))
+    g.add((publisher, FOAF.name, Literal("socialrx contributors", lang="en-GB")))
+    contact = URIRef(described + "#contact")
+    g.add((ds, DCAT.contactPoint, contact))
+    g.add((contact, RDF.type, VCARD.Kind))
+    g.add((contact, VCARD.fn, Literal("socialrx contributors", lang="en-GB")))
+    g.add((contact, VCARD.hasURL, URIRef(urls.get("contact", urls["home"]))))
+    modified = last_modified(store)
+    if modified:
+        g.add((ds, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
     g.add((ds, VOID.uriSpace, Literal(urls["base_iri"])))
     g.add((ds, VOID.sparqlEndpoint, URIRef(urls["sparql"])))
     if example:
@@ -62,7 +80,7 @@ def void(store, catalogue, urls: dict[str, str], example: str | None) -> rdflib.
     for key, mimetype, title in (("dump_ttl", "text/turtle", "Every statement, without sources (Turtle)"),
                                  ("dump_nq", "application/n-quads", "Every statement in the named graph of its source (N-Quads)")):
         g.add((ds, VOID.dataDump, URIRef(urls[key])))
-        dist = URIRef(urls[key] + "#distribution")
+        dist = URIRef(described + "#distribution-" + key.removeprefix("dump_"))
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(title, lang="en-GB")))
@@ -74,7 +92,7 @@ def void(store, catalogue, urls: dict[str, str], example: str | None) -> rdflib.
     g.add((service, DCAT.endpointURL, URIRef(urls["sparql"])))
     g.add((service, SD.endpoint, URIRef(urls["sparql"])))
     g.add((service, DCAT.servesDataset, ds))
-    endpoint_dist = URIRef(urls["sparql"] + "#distribution")
+    endpoint_dist = URIRef(described + "#distribution-sparql")
     g.add((ds, DCAT.distribution, endpoint_dist))
     g.add((endpoint_dist, RDF.type, DCAT.Distribution))
     g.add((endpoint_dist, DCAT.accessURL, URIRef(urls["sparql"])))
@@ -96,7 +114,7 @@ def void(store, catalogue, urls: dict[str, str], example: str | None) -> rdflib.
         g.add((part, VOID.property, p))
         g.add((part, VOID.triples, Literal(int(n), datatype=XSD.integer)))
     for graph, n in rows(store.query(GRAPH_SIZES, max_rows=BULK_ROWS), "g", "n"):
-        sub = URIRef(urls["void"] + "#graph-" + hash_iri(str(graph)))
+        sub = URIRef(described + "#graph-" + hash_iri(str(graph)))
         g.add((ds, VOID.subset, sub))
         g.add((sub, RDF.type, VOID.Dataset))
         g.add((sub, DCTERMS.source, graph))
@@ -106,6 +124,21 @@ def void(store, catalogue, urls: dict[str, str], example: str | None) -> rdflib.
     for prefix in ("srx", "skos", "dct", "prov", "org", "schema"):
         g.add((ds, VOID.vocabulary, URIRef(PREFIXES[prefix])))
     return g
+
+
+LAST_MODIFIED = """SELECT (MAX(?day) AS ?last) WHERE {
+  GRAPH ?g { ?s ?p ?value }
+  VALUES ?p { <http://purl.org/dc/terms/modified> <http://www.w3.org/ns/prov#generatedAtTime>
+              <https://w3id.org/socialrx/def/statusCheckedOn> <https://w3id.org/socialrx/def/readOn> }
+  BIND(SUBSTR(STR(?value), 1, 10) AS ?day)
+  FILTER(REGEX(?day, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))
+}"""
+
+
+def last_modified(store) -> str | None:
+    """The newest day the data records a change, a check of a source or an import (YYYY-MM-DD), if any."""
+    found = [str(day) for day, in rows(store.query(LAST_MODIFIED), "last") if day]
+    return found[0] if found else None
 
 
 def hash_iri(iri: str) -> str:
@@ -121,5 +154,28 @@ def dump_nquads(kb) -> bytes:
 
 def dump_turtle(kb) -> bytes:
     """Every distinct statement as Turtle, sources dropped (the N-Quads dump keeps them)."""
-    triples = {q.triple for q in kb.store}
-    return ox.serialize(sorted(triples, key=str), format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+    triples = sorted({q.triple for q in kb.store}, key=str)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=writer_prefixes(triples))
+
+
+def void_summary(g: rdflib.Graph, dataset_iri: str) -> dict:
+    """What the HTML view of the dataset description shows, read back from its graph."""
+    ds = URIRef(dataset_iri)
+    one = lambda s, p: g.value(s, p)  # noqa: E731
+    publisher, contact = one(ds, DCTERMS.publisher), one(ds, DCAT.contactPoint)
+    dists = []
+    for dist in g.objects(ds, DCAT.distribution):
+        url = one(dist, DCAT.downloadURL) or one(dist, DCAT.accessURL)
+        media = one(dist, DCAT.mediaType)
+        dists.append({"title": str(one(dist, DCTERMS.title) or "SPARQL endpoint"), "url": str(url),
+                      "media": str(media).removeprefix(IANA) if media else "SPARQL 1.1 Protocol"})
+    subsets = sorted(({"title": str(one(sub, DCTERMS.title)), "source": str(one(sub, DCTERMS.source)),
+                       "triples": int(one(sub, VOID.triples))} for sub in g.objects(ds, VOID.subset)),
+                     key=lambda x: -x["triples"])
+    return {
+        "iri": dataset_iri, "title": str(one(ds, DCTERMS.title)), "description": str(one(ds, DCTERMS.description)),
+        "license": str(one(ds, DCTERMS.license)), "modified": str(one(ds, DCTERMS.modified) or ""),
+        "publisher": str(one(publisher, FOAF.name)) if publisher else "", "contact": str(one(contact, VCARD.hasURL)) if contact else "",
+        "triples": int(one(ds, VOID.triples)), "subjects": int(one(ds, VOID.distinctSubjects)),
+        "sparql": str(one(ds, VOID.sparqlEndpoint)), "distributions": sorted(dists, key=lambda d: d["title"]), "subsets": subsets,
+    }

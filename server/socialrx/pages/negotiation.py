@@ -24,6 +24,9 @@ FORMATS = (
     Format("jsonld", ".jsonld", "application/ld+json", "json-ld", "JSON-LD"),
     Format("nt", ".nt", "application/n-triples", "nt", "N-Triples"),
     Format("rdf", ".rdf", "application/rdf+xml", "xml", "RDF/XML"),
+    # Quads: each statement in the named graph of its source (written by pages.quad_twins, not rdflib).
+    Format("trig", ".trig", "application/trig", None, "TriG"),
+    Format("nq", ".nq", "application/n-quads", None, "N-Quads"),
 )
 BY_SUFFIX = {f.suffix: f for f in FORMATS}
 BY_KEY = {f.key: f for f in FORMATS}

@@ -22,12 +22,12 @@ def create_app(settings: Settings | dict | None = None, kb: KnowledgeBase | None
     app.extensions["socialrx.kb"] = kb if kb is not None else load_knowledge_base(store_path=settings.store_path, imports=settings.imports_path)
     app.extensions["socialrx.store"] = store if store is not None else open_store(app.extensions["socialrx.kb"], settings)
 
-    from . import entities, errors, http, inputs, links, meta, postcode, queries, search, sparql
+    from . import entities, errors, http, inputs, links, meta, ontology_doc, postcode, queries, search, sparql
 
     http.install(app)
     inputs.register(app)
     errors.register(app)
-    for module in (sparql, queries, search, links, postcode, meta, entities):
+    for module in (sparql, queries, search, links, postcode, meta, ontology_doc, entities):
         app.register_blueprint(module.bp)
     app.register_blueprint(import_module(".oruk", __package__).bp)  # the Open Referral UK API under /oruk/
     from . import changes

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request
 
-from ..pages import documents, navigation, schema_org
+from ..pages import documents, navigation, quad_twins, schema_org
 from ..pages.facets import INDEXES, IndexBuilder
-from ..pages.negotiation import BY_SUFFIX, split_suffix
+from ..pages.iris import valid_iri
+from ..pages.negotiation import BY_SUFFIX, choose, split_suffix
 from ..pages.responses import respond
 from ..pages.site import site
 
@@ -58,16 +59,22 @@ def home():
 def resource_by_path(rest):
     """Show one of our resources, by its path under the base IRI, in the negotiated format."""
     root = request.path.split("/", 2)[1]
+    if root == "def":  # the ontology's namespace and version IRIs name the whole ontology document
+        from . import ontology_doc
+
+        answered = ontology_doc.answer(rest)
+        if answered is not None:
+            return answered
     path, fmt = split_suffix(f"{root}/{rest}")
     s = site()
     exact = s.iris.iri(f"{root}/{rest}")
     if fmt is not None and (s.catalogue.types.get(exact) or s.catalogue.has_label(exact)):
         path, fmt = f"{root}/{rest}", None  # the IRI itself ends like a suffix
-    return documents.entity(s.iris.iri(path), fmt)
+    return _entity(s.iris.iri(path), fmt)
 
 
 @bp.get("/resource", defaults={"suffix": ""})
-@bp.get("/resource<any('.html', '.ttl', '.jsonld', '.nt', '.rdf'):suffix>")
+@bp.get("/resource<any('.html', '.ttl', '.jsonld', '.nt', '.rdf', '.trig', '.nq'):suffix>")
 def resource_by_iri(suffix):
     """Show any IRI in the graph, ours or not (?uri=)."""
     iri = request.args.get("uri", "").strip()
@@ -80,7 +87,7 @@ def resource_by_iri(suffix):
     if doc:  # a hash IRI is described on its document's page
         fragment = "#" + iri.partition("#")[2] if suffix in ("", ".html") else ""
         return redirect(request.script_root + s.iris.path(doc) + suffix + fragment, code=303)
-    return documents.entity(iri, BY_SUFFIX.get(suffix))
+    return _entity(iri, BY_SUFFIX.get(suffix))
 
 
 @bp.get("/<any(schemes, services, organisations, places, programmes, sources, concepts):name>", defaults={"suffix": ""})
@@ -112,8 +119,24 @@ def ontology_page():
     s = site()
     model = s.cached("ontology", lambda: ontology.ontology(s.store, s.catalogue))
     jsonld = schema_org.item_list("Ontology", documents.page_url("/ontology"), [(c, s.catalogue.label(c)) for c in model.classes])
-    html = render_template("ontology.html", o=model, terms=s.terms, ontology_iri=s.iris.base + "def/", canonical=documents.page_url("/ontology"), jsonld=jsonld)
-    return respond(html, "text/html")
+    download = request.script_root + "/ontology.ttl"  # the whole ontology as one document (also at /def/)
+    html = render_template("ontology.html", o=model, terms=s.terms, ontology_iri=s.iris.base + "def/", canonical=documents.page_url("/ontology"), jsonld=jsonld,
+                           alternates=[{"mimetype": "text/turtle", "href": download, "title": "The ontology in Turtle"}])
+    return respond(html, "text/html", links=[(download, "alternate", "text/turtle")])
+
+
+def _entity(iri: str, fmt):
+    """Answer a resource: the TriG and N-Quads twins here, every other format in documents.entity."""
+    fmt = fmt or choose(request.accept_mimetypes)
+    if fmt is None or fmt.key not in quad_twins.WRITERS or not valid_iri(iri):
+        return documents.entity(iri, fmt)
+    s = site()
+    quads = quad_twins.build(s.store, iri)
+    if not quads and not s.entity(iri, None, 1).exists:
+        return documents.not_found(iri, fmt)
+    canonical = documents.page_url(s.iris.path(iri))
+    links = [(a["href"], "alternate", a["mimetype"]) for a in documents.alternates(iri)] + [(canonical, "canonical", None)]
+    return respond(quad_twins.write(quads, fmt.key), fmt.mimetype, links=links, negotiated=True)
 
 
 def _indexes() -> IndexBuilder:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, json, render_template, request
+from flask import Blueprint, current_app, json, render_template, request
 
 from ..pages import dataset
 from ..pages.documents import not_acceptable, page_url
@@ -54,14 +54,22 @@ def robots():
 @bp.get("/.well-known/void<any('.ttl', '.jsonld', '.nt', '.rdf'):suffix>")
 def void(suffix):
     """Describe the dataset (VoID + DCAT) in Turtle or JSON-LD, by Accept or suffix."""
-    fmt = BY_SUFFIX.get(suffix) or choose(request.accept_mimetypes, RDF_FORMATS)
+    # RDF first: a client that says only */* gets Turtle; a browser, which prefers text/html, gets the page.
+    fmt = BY_SUFFIX.get(suffix) or choose(request.accept_mimetypes, RDF_FORMATS + (BY_SUFFIX[".html"],))
     if fmt is None:
         return not_acceptable()
     s = site()
+    contact = "/-/report" if "report.report" in current_app.view_functions else "/"
     urls = {"void": page_url("/.well-known/void"), "home": page_url("/"), "sparql": page_url("/sparql"),
-            "dump_ttl": page_url("/-/dump.ttl"), "dump_nq": page_url("/-/dump.nq"), "base_iri": s.iris.base + "id/"}
+            "dump_ttl": page_url("/-/dump.ttl"), "dump_nq": page_url("/-/dump.nq"), "base_iri": s.iris.base + "id/",
+            "described": s.iris.base + ".well-known/void", "contact": page_url(contact)}
     graph = s.cached(("void", request.host_url), lambda: dataset.void(s.store, s.catalogue, urls, s.iris.base + EXAMPLE))
     links = [(request.script_root + "/.well-known/void" + f.suffix, "alternate", f.mimetype) for f in RDF_FORMATS]
+    if fmt.key == "html":
+        html = render_template("void.html", d=dataset.void_summary(graph, urls["described"] + "#dataset"),
+                               canonical=page_url("/.well-known/void"),
+                               alternates=[{"mimetype": m, "href": h, "title": m} for h, _, m in links])
+        return respond(html, "text/html", links=links, negotiated=True)
     return respond(serialise(graph, fmt), fmt.mimetype, links=links, negotiated=not suffix)
 
 
