@@ -7,7 +7,7 @@ import importlib
 import sys
 
 # Each module defines register(subparsers), which adds its subcommand and sets `func`.
-COMMANDS = ("serve", "validate", "query", "build_site", "importer", "enrich", "links", "review")
+COMMANDS = ("serve", "validate", "query", "find", "build_site", "importer", "enrich", "links", "review")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,9 +14,9 @@ ABSOLUTE_FLAG = "socialrx.static_absolute"  # the static copy knows the address 
 NAV = (
     ("/schemes", "Schemes"), ("/organisations", "Organisations"), ("/places", "Places"),
     ("/programmes", "Programmes"), ("/sources", "Sources"), ("/concepts", "Concepts"),
-    ("/postcode", "Postcode"), ("/queries", "Queries"), ("/sparql", "SPARQL"),
+    ("/find", "Find a scheme"), ("/postcode", "Postcode"), ("/queries", "Queries"), ("/sparql", "SPARQL"),
 )
-LIVE_ONLY = ("/postcode", "/queries", "/sparql")  # dynamic pages a static copy cannot answer
+LIVE_ONLY = ("/find", "/postcode", "/queries", "/sparql")  # dynamic pages a static copy cannot answer
 FOOTER = (
     ("/vocab", "Vocabularies"), ("/ontology", "Ontology"), ("/.well-known/void", "Dataset description (VoID)"),
     ("/-/dump.ttl", "Download all (Turtle)"), ("/-/dump.nq", "Download all with sources (N-Quads)"),

@@ -30,6 +30,7 @@ def create_app(settings: Settings | dict | None = None, kb: KnowledgeBase | None
     for module in (sparql, queries, search, links, postcode, meta, ontology_doc, entities):
         app.register_blueprint(module.bp)
     app.register_blueprint(import_module(".oruk", __package__).bp)  # the Open Referral UK API under /oruk/
+    app.register_blueprint(import_module(".find", __package__).bp)  # /find: a scheme for a person
     from . import changes
 
     changes.register(app)  # the history of accepted changes (read-only)
