@@ -33,6 +33,11 @@ def run(args) -> int:
     raw = {"postcode": args.postcode, "area": args.area, "age": args.age, "need": args.need, "referral": args.referral}
     if not (args.postcode.strip() or args.area.strip()):
         return _fail("give --postcode (such as 'BS1 1NG' or 'BS1') or --area (such as bristol)")
+    try:  # check what can be checked before loading the knowledge base (seconds)
+        model.parse_request(raw)
+        model.check_postcode(args.postcode)
+    except model.FindInputError as e:
+        return _fail(str(e))
     with _open_store() as store:
         try:
             req = model.parse_request(raw, vocabulary(store))

@@ -194,6 +194,16 @@ def area_choices(store) -> list[tuple[str, str]]:
     return sorted(seen.items(), key=lambda kv: kv[1])
 
 
+def check_postcode(text: str) -> None:
+    """Raise FindInputError when the text is neither a full postcode nor a postcode district (no store needed)."""
+    if not text.strip() or (hasattr(postcodes, "parse_outward") and postcodes.parse_outward(text)):
+        return
+    try:
+        postcodes.parse(text)
+    except postcodes.MalformedPostcode as e:
+        raise FindInputError("postcode", str(e)) from None
+
+
 def resolve_place(store, req: FindRequest) -> Place:
     """The postcode (full or a district) or area → a Place; FindInputError when malformed, PlaceNotFound when unknown."""
     if req.postcode:
