@@ -183,7 +183,9 @@ class Directory:
         return out
 
     def list_services(self, q: Query) -> dict:
-        return envelope([s.record for s in self._matching(q)], q.page, q.per_page)
+        page = envelope(self._matching(q), q.page, q.per_page)
+        page["contents"] = [s.record for s in page["contents"]]  # records are built for the page shown only
+        return page
 
     def service(self, sid: str) -> dict:
         s = self.by_id.get(sid)
@@ -197,7 +199,9 @@ class Directory:
         items = [(s, loc) for key, (s, loc) in sorted(self.sals.items(), key=lambda kv: (kv[1][0].name.lower(), kv[0])) if s.id in services]
         if q.postcode:
             items = self._near(items, q)
-        return envelope([self._sal(s, loc) for s, loc in items], q.page, q.per_page)
+        page = envelope(items, q.page, q.per_page)
+        page["contents"] = [self._sal(s, loc) for s, loc in page["contents"]]
+        return page
 
     def _near(self, items, q: Query):
         try:
@@ -218,9 +222,8 @@ class Directory:
         return [(s, loc) for s, loc in items if not s.areas or s.areas & within]
 
     def _sal(self, s: Service, loc) -> dict:
-        out = {"id": sal_id(s.id, loc.id), "service_id": s.id, "location_id": loc.id, "location": loc.as_oruk(),
-               "service": s.record, "socialrx_page": s.record["socialrx_page"]}
-        return out
+        return {"id": sal_id(s.id, loc.id), "service_id": s.id, "location_id": loc.id, "location": loc.as_oruk(),
+                "service": s.record, "socialrx_page": s.record["socialrx_page"]}
 
     def sal(self, key: str) -> dict:
         found = self.sals.get(key)

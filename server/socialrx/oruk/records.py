@@ -9,7 +9,9 @@ properties; `socialrx_*` properties link every record to its IRI, its page here 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..importers.checks import normalise_postcode
 from .graph_read import DCT, RDFS, SCHEMA, SKOS, SRX, GraphRead, Node
@@ -125,12 +127,12 @@ class Term:
 
 @dataclass
 class Service:
+    """What the list filters need, at hand; the ORUK records themselves are built on first use (`build`)."""
+
     iri: str
     id: str
     name: str
     status: str | None  # the ORUK status value, None when no statement gives one
-    record: dict  # the one-to-one fields of the ORUK service (list form)
-    full: dict  # the fully nested ORUK service
     locations: list[Location]
     term_ids: set[str]
     taxonomy_ids: set[str]
@@ -138,6 +140,21 @@ class Service:
     search_text: str
     minimum_age: float | None
     maximum_age: float | None
+    build: Callable[[], tuple[dict, dict]] = field(repr=False, default=None)
+
+    @cached_property
+    def _records(self) -> tuple[dict, dict]:
+        return self.build()
+
+    @property
+    def record(self) -> dict:
+        """The one-to-one fields of the ORUK service (list form)."""
+        return self._records[0]
+
+    @property
+    def full(self) -> dict:
+        """The fully nested ORUK service."""
+        return self._records[1]
 
 
 class RecordMaker:
@@ -184,14 +201,26 @@ class RecordMaker:
         return self.read.nodes.get(iri) or Node(iri)
 
     def service(self, iri: str) -> Service:
+        """The service's filter facts now; its ORUK records when first asked for."""
         s = self.read.services[iri]
         sid = oruk_id(iri)
         name = s.first(RDFS + "label", SKOS + "prefLabel") or iri.rsplit("/", 1)[-1]
+        description = s.first(DCT + "description", SKOS + "definition")
+        eligibilities = [self.node(e) for e in s.iris(SRX + "eligibility")]
+        low, high = _bounds(eligibilities)
+        concepts = sorted({c for _, c in self._concept_links(s, eligibilities)})
+        terms = [self.terms[c] for c in concepts if c in self.terms]
+        search = " ".join(filter(None, [name, description, *(t.name for t in terms)])).lower()
+        return Service(iri, sid, name, self._status(s), self._locations(s, sid), {t.id for t in terms},
+                       {oruk_id(t.scheme) for t in terms if t.scheme}, set(s.iris(SRX + "areaServed")), search,
+                       _number(low), _number(high), build=lambda: self._build_records(s, sid, name, description, eligibilities, low, high))
+
+    def _build_records(self, s: Node, sid: str, name: str, description, eligibilities, low, high) -> tuple[dict, dict]:
+        iri = s.iri
         record: dict = {"id": sid, "name": name}
         status = self._status(s)
         if status:
             record["status"] = status
-        description = s.first(DCT + "description", SKOS + "definition")
         if description:
             record["description"] = description
         url = next((u for u in (_http(v.text) for v in s.all(SCHEMA + "url")) if u), None)
@@ -209,8 +238,6 @@ class RecordMaker:
         checked = s.first(SRX + "statusCheckedOn")
         if checked:
             record["assured_date"] = checked
-        eligibilities = [self.node(e) for e in s.iris(SRX + "eligibility")]
-        low, high = _bounds(eligibilities)
         if low is not None:
             record["minimum_age"] = low
         if high is not None:
@@ -229,11 +256,11 @@ class RecordMaker:
         record["socialrx_sources"] = self._sources(s)
 
         full = dict(record)
-        attributes, concept_iris = self._attributes(s, sid, eligibilities)
-        locations = self._locations(s, sid)
         areas = [self._area(a, sid) for a in s.iris(SRX + "areaServed")]
-        phones = sorted({v.text for v in s.all(SCHEMA + "telephone") if not v.iri})
+        locations = self._locations(s, sid)
         contacts = [self._contact(c, sid) for c in s.iris(SCHEMA + "contactPoint")]
+        phones = sorted({v.text for v in s.all(SCHEMA + "telephone") if not v.iri})
+        attributes = self._attributes(s, sid, eligibilities)
         if areas:
             full["service_areas"] = areas
         if locations:
@@ -244,11 +271,7 @@ class RecordMaker:
             full["phones"] = [{"id": oruk_id(f"{iri}#phone-{n}"), "service_id": sid, "number": n} for n in phones]
         if attributes:
             full["attributes"] = attributes
-        search = " ".join(filter(None, [name, description, *(self.terms[c].name for c in concept_iris if c in self.terms)])).lower()
-        terms = [self.terms[c] for c in concept_iris if c in self.terms]
-        return Service(iri, sid, name, status, record, full, locations, {t.id for t in terms},
-                       {oruk_id(t.scheme) for t in terms if t.scheme}, set(s.iris(SRX + "areaServed")), search,
-                       _number(low), _number(high))
+        return record, full
 
     def _status(self, s: Node) -> str | None:
         for concept in s.iris(SRX + "status"):
@@ -273,11 +296,14 @@ class RecordMaker:
         out["uri"] = iri
         return out
 
-    def _attributes(self, s: Node, sid: str, eligibilities: list[Node]) -> tuple[list[dict], list[str]]:
+    @staticmethod
+    def _concept_links(s: Node, eligibilities: list[Node]) -> list[tuple[str, str]]:
         links = [(link_type, c) for prop, link_type in CONCEPT_LINKS.items() for c in s.iris(prop)]
-        links += [(CLIENT_GROUP_LINK, c) for e in eligibilities for c in e.iris(SRX + "clientGroup")]
-        out, seen = [], []
-        for link_type, concept in sorted(set(links)):
+        return links + [(CLIENT_GROUP_LINK, c) for e in eligibilities for c in e.iris(SRX + "clientGroup")]
+
+    def _attributes(self, s: Node, sid: str, eligibilities: list[Node]) -> list[dict]:
+        out = []
+        for link_type, concept in sorted(set(self._concept_links(s, eligibilities))):
             term = self.terms.get(concept)
             if term is None:
                 continue
@@ -287,8 +313,7 @@ class RecordMaker:
             if record:
                 item["taxonomy_term"] = record
             out.append(item)
-            seen.append(concept)
-        return out, seen
+        return out
 
     def _area(self, iri: str, sid: str) -> dict:
         area = self.node(iri)
