@@ -1,7 +1,7 @@
 """Blueprint: the ontology as one document at its namespace IRI (/def/), its version IRI, and /ontology.ttl.
 
-A browser asking for /def/ (or the version IRI) is sent to the HTML index of classes and properties (/ontology);
-RDF clients get the whole ontology in the format they ask for (Turtle first).
+A browser asking for /def/ gets the ontology's own page (the version IRI sends it there), which links the HTML
+index of classes and properties (/ontology); RDF clients get the whole ontology in the format they ask for.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, request
 
 from ..pages import ontology_doc
-from ..pages.documents import not_acceptable, not_found
+from ..pages.documents import not_acceptable, page_url
 from ..pages.negotiation import BY_KEY, BY_SUFFIX, FORMATS, choose, split_suffix
 from ..pages.responses import respond
 from ..pages.site import site
@@ -39,14 +39,15 @@ def answer(rest: str):
         fmt = choose(request.accept_mimetypes, OFFERED)
         if fmt is None:
             return not_acceptable()
-    elif fmt.key not in ontology_doc.WRITERS:
-        return not_found(iri, fmt)
-    if fmt.key == "html":
-        return redirect(request.script_root + "/ontology", code=303)
+    elif fmt.key not in ontology_doc.WRITERS and fmt.key != "html":
+        return None  # TriG / N-Quads: the resource's quad twin, as for any other resource
+    if fmt.key == "html":  # the ontology's own page (which links the index of classes and properties at /ontology)
+        return None if not path else redirect(request.script_root + "/def/", code=303)
     return respond(ontology_doc.write(found, fmt.key), fmt.mimetype, links=_links(), negotiated=True)
 
 
 def _links():
     root = request.script_root
     return [(root + "/def/" + f.suffix, "alternate", f.mimetype) for f in FORMATS if f.key in ontology_doc.WRITERS] + \
-           [(root + "/ontology.ttl", "alternate", "text/turtle"), (root + "/ontology", "alternate", "text/html")]
+           [(root + "/ontology.ttl", "alternate", "text/turtle"), (root + "/ontology", "alternate", "text/html"),
+            (page_url("/def/"), "canonical", None)]
