@@ -13,8 +13,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Mapping
 
+from rdflib import URIRef
+
 from .. import postcodes
 from ..catalogue import Catalogue
+from ..importers.vocab import postcode_district_iri, postcode_iri
+from .attribution import attributions
 from .find_words import Needs, Vocabulary, vocabulary
 
 QUERY = "find-schemes"
@@ -184,8 +188,22 @@ SELECT DISTINCT ?area ?label WHERE {
 } ORDER BY ?label"""
 
 
+_AREAS: dict[tuple[int, str], list[tuple[str, str]]] = {}
+
+
 def area_choices(store) -> list[tuple[str, str]]:
-    """(key, label) of the areas that schemes serve, and the areas those lie in: the form's area list."""
+    """(key, label) of the areas that schemes serve, and the areas those lie in: the form's area list.
+
+    Kept per store version (it changes only when the data does)."""
+    key = (id(store), str(getattr(store, "version", "")))
+    if key not in _AREAS:
+        if len(_AREAS) > 8:
+            _AREAS.clear()
+        _AREAS[key] = _area_choices(store)
+    return _AREAS[key]
+
+
+def _area_choices(store) -> list[tuple[str, str]]:
     seen = {}
     for r in store.query(AREAS_QUERY).rows:
         iri = r["area"]["value"]
@@ -207,22 +225,38 @@ def check_postcode(text: str) -> None:
 def resolve_place(store, req: FindRequest) -> Place:
     """The postcode (full or a district) or area → a Place; FindInputError when malformed, PlaceNotFound when unknown."""
     if req.postcode:
-        lookup = getattr(postcodes, "find", None) or (lambda s, text: postcodes.lookup(s, postcodes.parse(text)))
-        try:
-            answer = lookup(store, req.postcode)
-        except postcodes.MalformedPostcode as e:
-            raise FindInputError("postcode", str(e)) from None
-        if answer is None:
-            raise PlaceNotFound(f"We do not have postcode {req.postcode.upper()} in our data. Check it is right. "
+        place = _postcode_place(store, req.postcode)
+        if place is None:
+            raise PlaceNotFound(f"We do not have postcode {req.postcode.strip().upper()} in our data. Check it is right. "
                                 "Our data covers postcodes in the Bristol area (BS postcodes) for now; "
                                 "you can also choose an area instead.")
-        kind = "district" if getattr(answer, "kind", "unit") == "district" else "postcode"
-        return Place(answer.unit, answer.postcode, kind, answer.areas, getattr(answer, "attributions", []))
+        return place
     key = req.area.rsplit("/", 1)[-1]
     labels = dict(area_choices(store))
     if key not in labels:
         raise FindInputError("area", "Choose an area from the list, or enter a postcode instead.")
     return Place(ID + "area/" + key, labels[key], "area")
+
+
+def _postcode_place(store, text: str) -> Place | None:
+    """socialrx.postcodes' parsing and unit lookup, without the NHS cover and schemes its page needs (a third of
+    the time of postcodes.find): /find's own query answers which schemes cover the place."""
+    check_postcode(text)
+    outward = postcodes.parse_outward(text) if hasattr(postcodes, "parse_outward") else None
+    if outward:
+        iri, label, kind = postcode_district_iri(outward), outward, "district"
+    else:
+        label = postcodes.parse(text)
+        iri, kind = postcode_iri(label), "postcode"
+    rows = store.query(postcodes.UNIT_QUERY, bindings={"unit": URIRef(iri)}).rows
+    if not rows:
+        return None
+    areas = {}
+    for row in rows:
+        if "area" in row:
+            areas.setdefault(row["area"]["value"], {"iri": row["area"]["value"], "label": row.get("areaLabel", {}).get("value", ""),
+                                                    "how": row.get("how", {}).get("value", "within")})
+    return Place(iri, label, kind, sorted(areas.values(), key=lambda a: a["label"] or a["iri"]), attributions(store, [iri]))
 
 
 # --- finding and ranking ---------------------------------------------------------------------------
