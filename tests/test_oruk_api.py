@@ -36,6 +36,9 @@ def oruk_app(tmp_path_factory):
     for name, source in (("oruk-example", FIXTURES / "oruk-3.0/service_full.json"), ("hsds-example", FIXTURES / "hsds-3.0/service_full.json"),
                          ("messy", feed_file)):
         run_oruk_import(str(source), folder, name=name, show_progress=False)
+    fixture = ox.Store()
+    fixture.load(path=str(FIXTURES / "scheme-with-address.trig"), format=ox.RdfFormat.TRIG)
+    fixture.dump(output=str(folder / "test-scheme-with-address.nq"), format=ox.RdfFormat.N_QUADS)
     app = create_app(Settings({"query_workers": 1}), kb=KnowledgeBase.load(imports=folder))
     yield app
     app.extensions["socialrx.store"].close()
@@ -134,6 +137,12 @@ def test_filters(api):
     assert good in near and example not in near  # the example's location has no coordinates (100, 101 were refused)
     assert good in ids("service_at_locations", postcode="BS1 1NG")  # its service area, Bristol, holds the postcode
     assert ids("services", day="MO") == set()  # no service here states a schedule
+    # A scheme's postal address is a location at its postcode's centroid (and says so).
+    scheme = oruk_id(ID + "test/scheme-with-address")
+    assert scheme in ids("service_at_locations", postcode="BS1 1NG", proximity=1)
+    location = api.get(f"/oruk/services/{scheme}").json["service_at_locations"][0]["location"]
+    assert (location["latitude"], location["longitude"]) == (51.453202, -2.594794) and "centroid" in location["socialrx_coordinates"]
+    assert location["addresses"][0]["postal_code"] == "BS1 1NG" and location["addresses"][0]["country"] == "GB"
 
 
 @pytest.mark.parametrize("path, status, words", [
@@ -179,7 +188,8 @@ def facts(query, iri: str) -> dict[str, set[str]]:
 
 
 def test_round_trip_export_then_import_into_an_empty_store_keeps_every_fact(api, oruk_app, tmp_path):
-    ours = [s for s in walk(api, "services", per_page=50) if s["socialrx_uri"].startswith(ID + "scheme/")]
+    ours = [s for s in walk(api, "services", per_page=50) if s["socialrx_uri"].startswith((ID + "scheme/", ID + "test/"))]
+    assert ID + "test/scheme-with-address" in {s["socialrx_uri"] for s in ours}
     assert ours, "no scheme has an ORUK status yet"
     full = [api.get(f"/oruk/services/{s['id']}").json for s in ours]
     export = tmp_path / "socialrx-export.json"

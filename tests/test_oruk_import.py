@@ -218,6 +218,7 @@ def test_imported_services_appear_in_search_and_facets(feed, folder, make_app):
         entity = client.get(service)
         assert entity.status_code == 200
         assert b"Open Referral UK directory feed" in entity.data and feed.base.encode() in entity.data
+        assert b"licence stated by the feed: https://creativecommons.org/licenses/by/4.0/" in entity.data
         graph_page = client.get("/graph/import/oruk-found")
         assert b"creativecommons.org/licenses/by/4.0" in graph_page.data
     finally:

@@ -24,7 +24,7 @@ from .mapping import FeedMapper
 from .ours import Ours
 from .records_in import BadRecord, read_service
 
-MAPPING_VERSION = "1"  # bump when mapping.py changes what it writes, so a re-import rewrites the graph
+MAPPING_VERSION = "2"  # bump when mapping.py changes what it writes, so a re-import rewrites the graph
 MAX_LISTED = 1000
 CONFORMS = {"3.0": "https://github.com/OpenReferralUK/uk-profile", "1.0": "https://github.com/OpenReferralUK/human-services"}
 
@@ -214,7 +214,8 @@ def _provenance(out: QuadWriter, graph: str, info, pages, report: OrukReport) ->
     q(g, RDF_TYPE, srx("Source"))
     q(g, RDF_TYPE, iri(PROV + "Entity"))
     q(g, RDF_TYPE, iri(DCAT + "Dataset"))
-    q(g, RDFS_LABEL, literal(f"Open Referral UK directory feed {info.source} ({version}), read {read_at}", lang="en-GB"))
+    licence = f"; licence stated by the feed: {info.licence}" if info.licence else "; the feed states no licence"
+    q(g, RDFS_LABEL, literal(f"Open Referral UK directory feed {info.source} ({version}), read {read_at}{licence}", lang="en-GB"))
     q(g, iri(PROV + "generatedAtTime"), typed(read_at, "dateTime"))
     q(g, iri(DCT + "source"), g)
     q(g, iri("http://www.w3.org/2002/07/owl#versionInfo"), literal(version))

@@ -87,6 +87,8 @@ class Location:
             out["name"] = self.name
         if self.latitude is not None and self.longitude is not None:
             out["latitude"], out["longitude"] = self.latitude, self.longitude
+            if self.from_postcode:
+                out["socialrx_coordinates"] = "the centroid of the address's postcode (shipped postcode directory), not of the place"
         addresses = [a for a in (x.as_oruk(self.id) for x in self.addresses) if a]
         if addresses:
             out["addresses"] = addresses
