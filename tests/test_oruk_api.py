@@ -5,7 +5,6 @@ clear 4xx, and a round trip (export our schemes as ORUK, import that into an emp
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest

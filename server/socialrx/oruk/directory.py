@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rdflib import Literal
 
 from .. import postcodes
+from ..importers.checks import normalise_postcode
 from ..namespaces import sparql_prologue
 from .graph_read import BULK_ROWS, read
 from .records import RecordMaker, Service, sal_id
@@ -140,12 +141,12 @@ class Directory:
         for iri in graph.services:
             s = graph.services[iri]
             for v in s.all("https://schema.org/address"):
-                pc = maker._address(v.text, iri).postcode
-                if pc and (clean := postcodes_normalise(pc)):
+                pc = maker.address(v.text, iri).postcode
+                if pc and (clean := normalise_postcode(pc)):
                     wanted.add(clean)
         for node in graph.nodes.values():
             for v in node.all("https://schema.org/postalCode"):
-                if (clean := postcodes_normalise(v.text)):
+                if (clean := normalise_postcode(v.text)):
                     wanted.add(clean)
         wanted = {w for w in wanted if POSTCODE_TEXT.match(w)}
         if not wanted:
@@ -252,10 +253,4 @@ class Directory:
         if tid not in self.term_by_id:
             raise NotFound(f"No taxonomy term has the id {tid} here; /oruk/taxonomy_terms lists them.")
         return self.term_by_id[tid]
-
-
-def postcodes_normalise(text: str) -> str | None:
-    from ..importers.checks import normalise_postcode
-
-    return normalise_postcode(text)
 

@@ -173,11 +173,16 @@ def run_oruk_import(source: str, folder: Path, name: str | None = None, ours: Ou
                 except BadRecord as bad:
                     report.refuse(where, bad.id, bad.reason)
             out.flush()
-            progress.update(report.services_read)
+            if page.total_pages:  # the bar shows pages read of the pages the feed announces
+                progress.total = page.total_pages
+                if not feed.info.is_url and page.total_pages > 1:
+                    report.notes.append(f"{page.where} says it is one page of {page.total_pages}; only this page was imported "
+                                        "(import the feed's base URL to read them all)")
+            progress.update(report.services_read, report.pages)
         for extra in getattr(feed, "extra_pages", []):
             content.update(extra.sha256.encode())
             page_facts.append((extra.where, extra.sha256, extra.size))
-        progress.finish(report.services_read)
+        progress.finish(report.services_read, report.pages)
         report.version, report.licence = feed.info.version, feed.info.licence
         report.counts = dict(mapper.counts)
         report.seconds = time.perf_counter() - started

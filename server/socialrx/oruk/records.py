@@ -325,7 +325,7 @@ class RecordMaker:
             out["name"] = name
         return out
 
-    def _address(self, iri: str, owner: str) -> Address:
+    def address(self, iri: str, owner: str) -> Address:
         a = self.node(iri)
         key = iri if not iri.startswith("_:") and ":" in iri else f"{owner}#address-" + "|".join(
             a.first(SCHEMA + p) or "" for p in ("streetAddress", "addressLocality", "postalCode"))
@@ -336,14 +336,14 @@ class RecordMaker:
         out = []
         for place in s.iris(SCHEMA + "location"):
             p = self.node(place)
-            addresses = [self._address(a, place) for a in sorted({v.text for v in p.all(SCHEMA + "address")})]
+            addresses = [self.address(a, place) for a in sorted({v.text for v in p.all(SCHEMA + "address")})]
             out.append(self._with_point(Location(oruk_id(place), place, p.first(RDFS + "label", SCHEMA + "name"),
                                                  _coordinate(p.first(SRX + "latitude"), 90), _coordinate(p.first(SRX + "longitude"), 180),
                                                  addresses)))
         placed = {a.id for loc in out for a in loc.addresses}
         # The agreed shape puts a postal address on the service itself: each becomes a location of its own.
         for value in sorted({v.text for v in s.all(SCHEMA + "address")}):
-            address = self._address(value, s.iri)
+            address = self.address(value, s.iri)
             if address.id in placed:
                 continue
             out.append(self._with_point(Location(oruk_id(f"{s.iri}#location-{address.id}"), None, None, None, None, [address])))
