@@ -103,9 +103,17 @@ def _compress_key(req) -> str:
 
 # -- security headers ------------------------------------------------------------------------------------
 
+# <style> elements that vendored scripts add at run time with fixed text: YASGUI's table column resizer. The text
+# is read from the vendored file (so an update keeps the hash right); the drag cursor style is its default option.
+VENDOR_STYLES = (("vendor/yasgui/yasgui.min.js", re.compile(r"r\.createStyle\(a,`( \.grip-resizable\{[^`]*)`\)")),)
+VENDOR_STYLE_TEXTS = ("*{cursor:col-resize!important}",)
+
+
 def content_security_policy(app: Flask) -> str:
-    """The site's CSP: only its own origin, plus the hashes of the inline scripts and styles its templates hold."""
+    """The site's CSP: only its own origin, plus the hashes of the inline scripts and styles its templates hold
+    and of the fixed styles vendored scripts insert."""
     scripts, styles = inline_hashes(app)
+    styles |= {_hash(text) for text in vendor_style_texts(Path(app.static_folder))}
     script_src = " ".join(["'self'", *sorted(scripts)])
     style_src = " ".join(["'self'", *sorted(styles)])
     return ("default-src 'self'; "
@@ -124,9 +132,21 @@ def inline_hashes(app: Flask) -> tuple[set[str], set[str]]:
             tag, attrs, body = m.group(1).lower(), m.group(2) or "", m.group(3)
             if "{{" in body or "{%" in body or "src=" in attrs or DATA_BLOCK.search(attrs):
                 continue
-            digest = "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode() + "'"
-            (scripts if tag == "script" else styles).add(digest)
+            (scripts if tag == "script" else styles).add(_hash(body))
     return scripts, styles
+
+
+def vendor_style_texts(static: Path) -> list[str]:
+    texts = list(VENDOR_STYLE_TEXTS)
+    for name, pattern in VENDOR_STYLES:
+        path = static / name
+        if path.is_file():
+            texts += pattern.findall(path.read_text(encoding="utf-8"))
+    return texts
+
+
+def _hash(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
 def _security_headers(response: Response) -> Response:
