@@ -423,10 +423,13 @@ class Catalogue:
             raise UnknownQuery(name, self._by_name) from None
 
     def choices(self, query: Query, param: Param, store) -> list[Choice]:
-        """Return the allowed values of a parameter with labels, sorted by label (cached per store)."""
+        """Return the allowed values of a parameter with labels, sorted by label (cached per store version).
+
+        For the form only (it may be cut at the row cap): values are checked against the graph by ASK.
+        """
         if not param.has_choices:
             return []
-        held = self._choices.setdefault(id(store), (store, {}))[1]
+        held = self._choices.setdefault((id(store), getattr(store, "version", None)), (store, {}))[1]
         key = (query.name, param.name)
         if key not in held:
             held[key] = _load_choices(param.allowed, store)
@@ -458,7 +461,9 @@ class Catalogue:
         if len(text) > MAX_VALUE_LENGTH:
             raise ParameterError(param.name, param.expects(), problem=f"is longer than {MAX_VALUE_LENGTH} characters")
         if param.has_choices:
-            return self._from_choices(param, text, self.choices(query, param, store))
+            if param.allowed.kind == "list":
+                return self._from_choices(param, text, self.choices(query, param, store))
+            return _from_graph(param, text, store)
         return coerce(param, text)
 
     def _from_choices(self, param: Param, text: str, choices: list[Choice]):
@@ -521,6 +526,50 @@ _CHOICE_QUERIES = {
     "objects": ("predicate", "SELECT ?value ?label ?predicate WHERE { ?subject ?predicate ?value . OPTIONAL { ?value rdfs:label|skos:prefLabel ?label } }"),
     "subjects": ("predicate", "SELECT ?value ?label ?predicate WHERE { ?value ?predicate ?object . OPTIONAL { ?value rdfs:label|skos:prefLabel ?label } }"),
 }
+
+
+# Is ?value allowed? One ASK per allowed source, against the graph itself (issue 12: a list of allowed values
+# cut at the row cap refused real values at 1M triples). Values go in as bindings, never as query text.
+_ALLOWED_ASK = {
+    "scheme": ("vocabulary", "ASK { ?value skos:inScheme ?vocabulary }"),
+    "class": ("class", "ASK { ?value a/rdfs:subClassOf* ?class }"),
+    "objects": ("predicate", "ASK { ?subject ?predicate ?value }"),
+    "subjects": ("predicate", "ASK { ?value ?predicate ?object }"),
+}
+# The same sets, searched for a value given by its last IRI segment or, for literals, its text in any case.
+_ALLOWED_FIND = {
+    "scheme": "?value skos:inScheme ?vocabulary .",
+    "class": "?value a/rdfs:subClassOf* ?class .",
+    "objects": "?subject ?predicate ?value .",
+    "subjects": "?value ?predicate ?object .",
+}
+_PREFIXES = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+
+
+def _from_graph(param: Param, text: str, store):
+    """Check a value against the graph (ASK), or resolve a short form (last IRI segment, any-case literal)."""
+    variable, ask = _ALLOWED_ASK[param.allowed.kind]
+    value = text[1:-1] if param.type == "iri" and text.startswith("<") and text.endswith(">") else text
+    if param.type == "iri":
+        term = URIRef(value) if IRI_PATTERN.match(value) else None
+    else:
+        term = coerce(param, value)
+    if term is not None:
+        for allowed in param.allowed.values:
+            if store.query(_PREFIXES + ask, bindings={"value": term, variable: URIRef(allowed)}).boolean:
+                return term
+    found = set()
+    if param.type == "iri":
+        test = 'isIRI(?value) && (STRENDS(STR(?value), CONCAT("/", ?text)) || STRENDS(STR(?value), CONCAT("#", ?text)))'
+    else:
+        test = "isLiteral(?value) && LCASE(STR(?value)) = LCASE(?text)"
+    for allowed in param.allowed.values:
+        query = _PREFIXES + f"SELECT DISTINCT ?value WHERE {{ {_ALLOWED_FIND[param.allowed.kind]} FILTER({test}) }} LIMIT 2"
+        result = store.query(query, bindings={variable: URIRef(allowed), "text": Literal(value)})
+        found.update(row["value"]["value"] for row in result.rows if "value" in row)
+    if len(found) == 1:
+        return coerce(param, found.pop())
+    raise ParameterError(param.name, param.expects(), text)
 
 
 def _load_choices(allowed: Allowed, store) -> list[Choice]:

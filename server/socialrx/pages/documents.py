@@ -6,7 +6,7 @@ from urllib.parse import quote, urlencode
 
 from flask import render_template, request
 
-from . import schema_org
+from . import schema_org, twins
 from .responses import respond
 from .search_index import site_index
 from .iris import valid_iri
@@ -94,6 +94,8 @@ def entity(iri: str, fmt: Format | None):
     incoming = request.args.get("incoming")
     page_no = request.args.get("page", "1")
     page_no = page_number(page_no)
+    if fmt.key in twins.WRITERS:
+        return _twin(s, iri, fmt, page_no)
     model = s.entity(iri, incoming, page_no)
     if not model.exists:
         return not_found(iri, fmt)
@@ -111,10 +113,25 @@ def entity(iri: str, fmt: Format | None):
         jsonld=schema_org.embed(model, s.catalogue, canonical), incoming_href=_incoming_href,
         nhs_cover=lambda: nhs_cover(s.store, iri), terms=s.terms,  # for the area and service templates
         scheme_access=lambda: scheme_access(s.store, iri),  # "Using this scheme" on service pages
-    )
-    return respond(html, "text/html", links=links, negotiated=True)
         by_source=lambda: by_source(model, s.store, s.terms),  # "What the sources say", one source at a time
         schemes_here=lambda: sorted(schemes_in_area(s.store, iri), key=lambda x: s.catalogue.label(x).lower()),  # area pages: schemes here and in the areas within
+    )
+    return respond(html, "text/html", links=links, negotiated=True)
+
+
+def _twin(s, iri: str, fmt: Format, page_no: int):
+    """Answer an RDF twin from one CONSTRUCT, serialised by the engine; large resources come in pages."""
+    twin = twins.build(s.store, iri, page_no)
+    if not twin.ntriples and not s.entity(iri, None, 1).exists:  # a graph name or a property has an empty twin
+        return not_found(iri, fmt)
+    canonical = page_url(s.iris.path(iri))
+    links = [(a["href"], "alternate", a["mimetype"]) for a in alternates(iri)] + [(canonical, "canonical", None)]
+    here = request.script_root + request.path
+    for rel, n in (("next", twin.page + 1), ("prev", twin.page - 1)):
+        if 1 <= n <= twin.pages and n != twin.page:
+            links.append((here + (f"?page={n}" if n > 1 else "") if "uri" not in request.args else
+                          here + "?" + urlencode({"uri": iri, **({"page": n} if n > 1 else {})}), rel, fmt.mimetype))
+    return respond(twins.write(twin, fmt.key), fmt.mimetype, links=links, negotiated=True)
 
 
 def _incoming_href(group, page: int) -> str:

@@ -126,8 +126,17 @@ class EmbeddedStore(Checked, Store):
 
     @staticmethod
     def _bind(text, info, bindings) -> dict:
-        # Oxigraph substitutes only variables a SELECT projects; others are joined in through VALUES,
-        # built from escaped N-Triples terms so a value can never be read as query text.
+        # A SELECT gets its values as a VALUES block opening the WHERE group, built from escaped N-Triples
+        # terms so a value can never be read as query text: the engine then starts its joins from the bound
+        # terms (issue 12: schemes-in-area-by-code 493 ms with VALUES, 987 ms with substitutions at 1M).
+        # Oxigraph's substitutions stay for other forms and for variables the query assigns itself (BIND … AS).
+        assigned = any(re.search(rf"\bAS\s+[?$]{re.escape(name)}\b", text, re.I) for name in bindings)
+        if info.form == "select" and info.where_open is not None and not assigned:
+            try:
+                terms = {k: term_to_nt(v, allow_bnode=False) for k, v in bindings.items()}
+            except (TypeError, ValueError) as e:
+                raise QueryError(f"Cannot bind the query's variables: {e}.") from None
+            return {"query": guard.with_values(text, info, terms)}
         if info.form != "select" or info.projection is None or set(bindings) <= info.projection:
             try:
                 return {"substitutions": {k: term_to_ox(v) for k, v in bindings.items()}}

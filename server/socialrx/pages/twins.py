@@ -1,0 +1,69 @@
+"""RDF twins of a resource's page: one CONSTRUCT in the store, written by the engine's own serialisers.
+
+The twin holds what the page shows: every statement about the resource (with the detail nodes it inlines:
+blank nodes, outcomes, stated aims, eligibility, its own hash IRIs) and the statements pointing at it. A
+resource with more than TWIN_INCOMING incoming statements is paged: page n holds the outgoing statements and
+the n-th slice of incoming ones, and the response links the next and previous slices (Link rel="next"/"prev",
+RFC 8288), as the HTML page does with ?incoming=…&page=….
+No rdflib here: N-Triples from the query worker are re-written by pyoxigraph (Turtle, JSON-LD, RDF/XML).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+
+import pyoxigraph as ox
+
+from ..namespaces import PREFIXES
+from .entity import INLINE
+
+TWIN_INCOMING = 1000  # incoming statements per twin page
+WRITERS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
+           "rdf": ox.RdfFormat.RDF_XML}
+_INLINE = ", ".join(f"<{p}>" for p in INLINE)
+
+
+@dataclass
+class Twin:
+    ntriples: bytes
+    page: int
+    pages: int
+    incoming: int  # incoming statements in all, on every page
+
+
+def twin_query(iri: str, page: int, per_page: int = TWIN_INCOMING) -> str:
+    """The CONSTRUCT for one twin page; the IRI goes in as an N-Triples term (it has passed ox.NamedNode)."""
+    s = str(ox.NamedNode(iri))
+    offset = (max(page, 1) - 1) * per_page
+    return f"""CONSTRUCT {{ {s} ?p ?o . ?node ?np ?no . ?x ?ip {s} }} WHERE {{
+  {{ {s} ?p ?o }}
+  UNION
+  {{ {s} ?via ?node . FILTER(isBlank(?node) || ?via IN ({_INLINE}) || STRSTARTS(STR(?node), CONCAT(STR({s}), "#"))) ?node ?np ?no }}
+  UNION
+  {{ {s} ?via ?b . FILTER(isBlank(?b)) ?b ?via2 ?node . FILTER(isBlank(?node)) ?node ?np ?no }}
+  UNION
+  {{ SELECT ?x ?ip WHERE {{ ?x ?ip {s} }} ORDER BY ?ip ?x LIMIT {per_page} OFFSET {offset} }}
+}}"""
+
+
+def incoming_count_query(iri: str) -> str:
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?x ?ip WHERE {{ ?x ?ip {ox.NamedNode(iri)} }} }}"
+
+
+def build(store, iri: str, page: int = 1, per_page: int = TWIN_INCOMING) -> Twin:
+    """Read one twin page from the store (two queries: the statements, and how many point at the resource)."""
+    result = store.query(twin_query(iri, page, per_page), max_rows=None)
+    counted = store.query(incoming_count_query(iri))
+    total = int(counted.rows[0]["n"]["value"]) if counted.rows else 0
+    pages = max(1, ceil(total / per_page))
+    return Twin(result.payload, min(max(page, 1), pages), pages, total)
+
+
+def write(twin: Twin, key: str) -> bytes:
+    """Serialise the twin in a format of pages.negotiation (ttl, nt, jsonld, rdf) with the site's prefixes."""
+    if key == "nt":
+        return twin.ntriples
+    fmt = WRITERS[key]
+    triples = ox.parse(twin.ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize(triples, format=fmt, prefixes=PREFIXES)
