@@ -33,6 +33,8 @@ def wait_until_answers(url: str, timeout: float = 30.0, process: subprocess.Pope
         try:
             requests.get(url, timeout=1)
             return
+        except requests.ReadTimeout:
+            return  # it answers, only slowly (a first request may build the search index)
         except requests.ConnectionError:
             pass
         if process is not None and process.poll() is not None:

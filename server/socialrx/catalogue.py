@@ -25,7 +25,7 @@ from .namespaces import PREFIXES
 VIEWS = ("table", "bar", "map", "count")
 TYPES = ("iri", "literal", "integer", "date")
 ALLOWED_KINDS = ("scheme", "class", "objects", "subjects", "list", "range")
-HEADER_KEYS = ("title", "description", "param", "view", "tags", "chart")
+HEADER_KEYS = ("title", "description", "param", "view", "tags", "chart", "needs")
 NAME_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 VARIABLE_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 IRI_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
@@ -132,6 +132,7 @@ class Query:
     tags: tuple[str, ...] = ()
     chart: Mapping[str, str] = field(default_factory=dict)
     path: Path | None = None
+    needs: tuple[str, ...] = ()  # the commands that load the data it reads, e.g. "socialrx enrich wikidata"
 
     @property
     def kind(self) -> str:
@@ -152,6 +153,7 @@ class Query:
             "description": self.description,
             "view": self.view,
             "tags": list(self.tags),
+            "needs": list(self.needs),
             "params": [
                 {
                     "name": p.name,
@@ -204,7 +206,8 @@ def parse_query(name: str, text: str, path: Path | None = None) -> Query:
         raise CatalogueError(f"view {view!r} is not one of {', '.join(VIEWS)}")
     chart = dict(_pairs(_one(header, "chart") or ""))
     tags = tuple(t.strip() for t in (_one(header, "tags") or "").split(",") if t.strip())
-    return Query(name, _one(header, "title"), _one(header, "description"), text, params, view, tags, chart, path)
+    needs = tuple(n.strip() for n in header.get("needs", []) if n.strip())
+    return Query(name, _one(header, "title"), _one(header, "description"), text, params, view, tags, chart, path, needs)
 
 
 def _read_header(text: str) -> dict[str, list[str]]:

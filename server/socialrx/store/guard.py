@@ -164,12 +164,16 @@ def _head(text: str) -> Inspection:
 
 
 def _classify(text: str, tokens: list[Token], depth: int) -> Inspection:
-    i = 0
+    i, well_formed = 0, True
     while i < len(tokens) and tokens[i].kind == "name" and tokens[i].value.upper() in ("BASE", "PREFIX"):
-        i += 2 if tokens[i].value.upper() == "BASE" else 3
+        step = 2 if tokens[i].value.upper() == "BASE" else 3
+        well_formed = well_formed and i + step <= len(tokens) and tokens[i + step - 1].kind == "iri"
+        i += step
     head = tokens[i].value.upper() if i < len(tokens) and tokens[i].kind == "name" else None
     if head in UPDATE_KEYWORDS:
         _refuse_update(text, tokens[i])
+    if well_formed and head is not None and head not in QUERY_FORMS | {"BASE", "PREFIX"}:
+        _unknown_form(text, tokens[i])
     return Inspection(form=head.lower() if head in QUERY_FORMS else None, depth=depth)
 
 
@@ -191,6 +195,8 @@ def _inspect(text, max_depth, allow_list, known_graphs, locate=True) -> Inspecti
     head = tokens[i].value.upper() if i < len(tokens) and tokens[i].kind == "name" else None
     if head in UPDATE_KEYWORDS:
         _refuse_update(text, tokens[i])
+    if head is not None and head not in QUERY_FORMS | {"BASE", "PREFIX"}:
+        _unknown_form(text, tokens[i])
     info = Inspection(form=head.lower() if head in QUERY_FORMS else None, depth=depth)
 
     for j, tok in enumerate(tokens):
@@ -233,6 +239,21 @@ def _inspect(text, max_depth, allow_list, known_graphs, locate=True) -> Inspecti
     if info.form and locate:
         _locate_where(info, tokens, i)
     return info
+
+
+def _unknown_form(text: str, tok: Token):
+    """A query whose first word (after PREFIX and BASE) is no query form: say so in words, with a likely fix."""
+    import difflib
+
+    if tok.value.endswith(":") or ":" in tok.value:
+        return  # a prefixed name where a keyword belongs: the engine reports it
+    guess = difflib.get_close_matches(tok.value.upper(), sorted(QUERY_FORMS | {"PREFIX", "BASE"}), n=1)
+    line, col = position(text, tok.start)
+    raise QueryError(
+        f"Syntax error at line {line}, column {col}: a query starts with SELECT, CONSTRUCT, ASK or DESCRIBE "
+        f"(after any PREFIX and BASE lines), but this one starts with “{tok.value}”."
+        + (f" Did you mean {guess[0]}?" if guess else ""),
+        position=(line, col))
 
 
 def _refuse_update(text: str, tok: Token):

@@ -75,6 +75,11 @@ async function staticSearch(box) {
   box.innerHTML = `<p class="srx-result-count" role="status">${hits.length} result${hits.length === 1 ? "" : "s"} for <q>${escape(q)}</q>.</p><ol class="nhsuk-list srx-results">${items.join("")}</ol>`;
 }
 
+// Index filters: folded behind their button on phones, open beside the results on wider screens.
+for (const filters of document.querySelectorAll("details[data-open-wide]")) {
+  if (window.matchMedia("(min-width: 48.0625em)").matches) filters.open = true;
+}
+
 const map = document.getElementById("srx-map");
 if (map) drawMap(map);
 const results = document.getElementById("srx-search-results");
