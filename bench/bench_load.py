@@ -28,6 +28,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -70,15 +71,17 @@ def revision(tree: Path) -> str:
     return rev + ("+dirty" if dirty else "")
 
 
-def get(port: int, path: str, accept: str = "", timeout: float = 30) -> tuple[int, float]:
-    """GET with the headers wrk sends (Host, and Accept if given; no Accept-Encoding): a page cache keyed on
-    them then holds what the load asks for. Returns (status, milliseconds)."""
+def get(port: int, path: str, accept: str = "", timeout: float = 30, encoding: str = "") -> tuple[int, float]:
+    """GET with the headers wrk sends (Host, and Accept and Accept-Encoding if given): a page cache keyed on them
+    then holds what the load asks for. Returns (status, milliseconds)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         t0 = time.perf_counter()
         conn.putrequest("GET", path, skip_accept_encoding=True)
         if accept:
             conn.putheader("Accept", accept)
+        if encoding:
+            conn.putheader("Accept-Encoding", encoding)
         conn.endheaders()
         response = conn.getresponse()
         response.read()
@@ -108,7 +111,7 @@ def descendants(root: int) -> list[int]:
 class Server:
     """`python -m socialrx serve` from one tree's own source, on a free loopback port."""
 
-    def __init__(self, tree: Path, log: Path, extra: list[str], start_timeout: float):
+    def __init__(self, tree: Path, log: Path, extra: list[str], start_timeout: float, connection_limit: int | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, PYTHONPATH=str(tree / "server"), PYTHONUNBUFFERED="1")
@@ -116,7 +119,12 @@ class Server:
         if not check.stdout.strip().startswith(str(tree / "server")):
             raise SystemExit(f"{tree}: python imports socialrx from {check.stdout.strip() or check.stderr.strip()}, not from the tree")
         self.log = log
-        cmd = [sys.executable, "-m", "socialrx", "serve", "--host", "127.0.0.1", "--port", str(self.port), *extra]
+        if connection_limit is None:
+            launcher = ["-m", "socialrx"]
+        else:  # what-if only: waitress's default (100) raised for this process, the tree's code unchanged
+            launcher = ["-c", f"import waitress.adjustments, runpy; waitress.adjustments.Adjustments.connection_limit = {connection_limit:d}; "
+                              "runpy.run_module('socialrx', run_name='__main__', alter_sys=True)"]
+        cmd = [sys.executable, *launcher, "serve", "--host", "127.0.0.1", "--port", str(self.port), *extra]
         with open(log, "w") as out:
             # SIGINT back to its default: a shell without job control starts background jobs with it ignored,
             # and then Python would not turn it into KeyboardInterrupt and stop() could not stop the server.
@@ -153,17 +161,58 @@ class Server:
                 pass
 
 
-def preflight(port: int, mix) -> tuple[list[str], list[dict]]:
+def preflight(port: int, mix, encoding: str = "") -> tuple[list[str], list[dict]]:
     """Ask for every request of the mix twice (first and second answer timed, one at a time); return those not
     answered 2xx/3xx and the timings."""
     bad, timings = [], []
     for kind, path, accept in mix:
-        status, first_ms = get(port, path, accept, timeout=60)
-        again, second_ms = get(port, path, accept, timeout=60)
+        status, first_ms = get(port, path, accept, timeout=60, encoding=encoding)
+        again, second_ms = get(port, path, accept, timeout=60, encoding=encoding)
         timings.append({"kind": kind, "path": path, "status": status, "first_ms": first_ms, "second_ms": second_ms})
         if not (200 <= status < 400 and 200 <= again < 400):
             bad.append(f"{status}/{again} {kind} {path}")
     return bad, timings
+
+
+def accept_queue(port: int) -> int:
+    """Connections the kernel has completed but the server has not accepted yet: the listening socket's rx_queue
+    in /proc/net/tcp (`ss -ltn` shows it as Recv-Q). wrk 4.1 never counts a request on such a connection, not even
+    as a timeout, so this is the only sign of connections the server leaves waiting."""
+    local = f"0100007F:{port:04X}"
+    try:
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[1] == local and fields[3] == "0A":  # 0A: LISTEN
+                return int(fields[4].split(":")[1], 16)
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+class QueueWatch(threading.Thread):
+    """Samples accept_queue(port) every 0.5 s while the load runs; keeps the largest and the mean."""
+
+    def __init__(self, port: int):
+        super().__init__(daemon=True)
+        self.port, self.samples, self.stopping = port, [], threading.Event()
+
+    def run(self):
+        while not self.stopping.wait(0.5):
+            self.samples.append(accept_queue(self.port))
+
+    def stop(self) -> dict:
+        self.stopping.set()
+        self.join()
+        return {"unaccepted_max": max(self.samples, default=0),
+                "unaccepted_mean": sum(self.samples) / len(self.samples) if self.samples else 0.0}
+
+
+def start_profile(pid: int, args, out: Path) -> subprocess.Popen:
+    """py-spy (pip install py-spy) samples the server and its query workers while the load runs, as collapsed
+    stacks (one line a stack with its sample count; flamegraph.pl or speedscope read them)."""
+    cmd = ["py-spy", "record", "--pid", str(pid), "--subprocesses", "--nonblocking", "--rate", "50",
+           "--duration", str(args.duration), "--format", "raw", "--output", str(out)]
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def run_wrk(url: str, requests_file: Path, args) -> tuple[dict, str]:
@@ -214,11 +263,19 @@ def main(argv=None):
     ap.add_argument("--timeout", type=int, default=10, help="wrk's per-request timeout in seconds (default 10)")
     ap.add_argument("--server-arg", action="append", default=[], metavar="ARG",
                     help="extra argument for `socialrx serve`, e.g. --server-arg=--threads=16 (default: none, the tree's defaults)")
+    ap.add_argument("--connection-limit", type=int, metavar="N",
+                    help="what-if: start the server with waitress's connection_limit raised to N (default: the tree's own, "
+                         "waitress's 100), without changing the tree")
     ap.add_argument("--start-timeout", type=float, default=300, help="seconds to wait for a server to answer (default 300)")
     ap.add_argument("--wrk", default=shutil.which("wrk") or "/usr/bin/wrk", help="the wrk binary (Debian: apt-get install wrk)")
+    ap.add_argument("--accept-encoding", default="", metavar="VALUE",
+                    help="send this Accept-Encoding with every request, e.g. 'gzip, br' as browsers do (default: none, "
+                         "like plain wrk; then every answer travels uncompressed)")
     ap.add_argument("--only", choices=sorted({kind for kind, _, _ in MIX}), action="append",
                     help="load only the requests of this kind (repeatable), to see which part of the mix is slow")
     ap.add_argument("--verbose", "-v", action="store_true", help="also print each request's time alone, before the load")
+    ap.add_argument("--profile", action="store_true",
+                    help="sample the server with py-spy during the load; collapsed stacks go to the --keep folder")
     ap.add_argument("--json", type=Path, help="write every run's figures here as JSON")
     ap.add_argument("--keep", type=Path, help="keep server logs and wrk's own output in this folder")
     args = ap.parse_args(argv)
@@ -233,13 +290,16 @@ def main(argv=None):
     if not Path(args.wrk).exists():
         raise SystemExit(f"no wrk at {args.wrk}: apt-get install wrk")
 
+    if args.profile and not (args.keep and shutil.which("py-spy")):
+        raise SystemExit("--profile needs --keep DIR (where the stacks go) and py-spy (pip install py-spy)")
     mix = [item for item in MIX if not args.only or item[0] in args.only]
     work = args.keep or Path(tempfile.mkdtemp(prefix="socialrx-load-"))
     work.mkdir(parents=True, exist_ok=True)
     requests_file = work / "requests.tsv"
-    requests_file.write_text("".join(f"{path}\t{accept}\n" for _, path, accept in mix))
+    requests_file.write_text("".join(f"{path}\t{accept}\t{args.accept_encoding}\n" for _, path, accept in mix))
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} CPUs, wrk {args.threads} threads, "
-          f"{args.connections} connections, {args.duration} s, timeout {args.timeout} s; mix of {len(mix)} requests: "
+          f"{args.connections} connections, {args.duration} s, timeout {args.timeout} s, "
+          f"Accept-Encoding {args.accept_encoding or '(none)'}; mix of {len(mix)} requests: "
           + ", ".join(f"{sum(k == kind for k, _, _ in mix)} {kind}" for kind in dict.fromkeys(k for k, _, _ in mix)), flush=True)
 
     results = []
@@ -247,23 +307,32 @@ def main(argv=None):
         for run in range(1, args.runs + 1):
             for label, tree, rev in trees:
                 log = work / f"serve-{label}-{run}.log"
-                server = Server(tree, log, args.server_arg, args.start_timeout)
+                server = Server(tree, log, args.server_arg, args.start_timeout, args.connection_limit)
                 try:
-                    bad, timings = preflight(server.port, mix)
+                    bad, timings = preflight(server.port, mix, args.accept_encoding)
                     if bad:
                         raise SystemExit(f"{label} ({tree}): these requests of the mix do not answer 2xx/3xx:\n  " + "\n  ".join(bad))
                     load_before = load_average()
-                    raw, text = run_wrk(server.url, requests_file, args)
+                    watch = QueueWatch(server.port)
+                    watch.start()
+                    spy = start_profile(server.proc.pid, args, work / f"profile-{label}-{run}.txt") if args.profile else None
+                    try:
+                        raw, text = run_wrk(server.url, requests_file, args)
+                    finally:
+                        queue = watch.stop()
+                        if spy is not None:
+                            spy.wait(timeout=60)
                 finally:
                     server.stop()
                 (work / f"wrk-{label}-{run}.txt").write_text(text)
                 row = {"tree": label, "path": str(tree), "rev": rev, "run": run, "startup_s": server.startup_s,
-                       "loadavg_before": load_before, "loadavg_after": load_average(), **figures(raw), "single": timings}
+                       "loadavg_before": load_before, "loadavg_after": load_average(), **figures(raw), **queue, "single": timings}
                 results.append(row)
                 print(f"{label:<8} {rev:<14} run {run}: {row['rps']:7.1f} req/s  p50 {row['p50_ms']:7.1f} ms  "
                       f"p99 {row['p99_ms']:7.1f} ms  errors {row['errors']} (socket {row['socket_errors']}, "
                       f"non-2xx/3xx {row['non_2xx_3xx']}{' ' + row['bad_statuses'] if row['bad_statuses'] else ''})  "
-                      f"{row['requests']} requests  load avg {load_before} -> {row['loadavg_after']}", flush=True)
+                      f"{row['requests']} requests  not accepted: up to {row['unaccepted_max']} connections "
+                      f"(mean {row['unaccepted_mean']:.0f})  load avg {load_before} -> {row['loadavg_after']}", flush=True)
                 if args.verbose:
                     for t in timings:
                         print(f"    alone: first {t['first_ms']:8.1f} ms, again {t['second_ms']:8.1f} ms  "

@@ -3,7 +3,7 @@
 --
 --   wrk ... -s bench/load_mix.lua http://127.0.0.1:PORT -- REQUESTS_FILE
 --
--- REQUESTS_FILE holds one request a line: "PATH<TAB>ACCEPT" (ACCEPT may be empty). Each wrk thread has its own
+-- REQUESTS_FILE holds one request a line: "PATH<TAB>ACCEPT<TAB>ACCEPT-ENCODING" (either header may be empty). Each wrk thread has its own
 -- Lua state; each starts at a different offset so the threads do not ask for the same path at the same time.
 -- done() prints one line "LOAD_JSON {...}" that bench_load.py reads.
 
@@ -27,10 +27,11 @@ function init(args)
    local host = wrk.port and (wrk.host .. ":" .. wrk.port) or wrk.host
    local file = assert(io.open(args[1], "r"))
    for line in file:lines() do
-      local path, accept = line:match("^([^\t]+)\t?(.*)$")
+      local path, accept, encoding = line:match("^([^\t]+)\t([^\t]*)\t(.*)$")
       if path then
          local headers = {Host = host}
          if accept ~= "" then headers["Accept"] = accept end
+         if encoding ~= "" then headers["Accept-Encoding"] = encoding end
          table.insert(requests, wrk.format("GET", path, headers))
       end
    end
