@@ -38,7 +38,7 @@ def oruk_app(tmp_path_factory):
     fixture = ox.Store()
     fixture.load(path=str(FIXTURES / "scheme-with-address.trig"), format=ox.RdfFormat.TRIG)
     fixture.dump(output=str(folder / "test-scheme-with-address.nq"), format=ox.RdfFormat.N_QUADS)
-    app = create_app(Settings({"query_workers": 1, "query_time_limit_ms": 60_000})  # the shared CI machine can be slow, kb=KnowledgeBase.load(imports=folder))
+    app = create_app(Settings({"query_workers": 1, "query_time_limit_ms": 60_000}), kb=KnowledgeBase.load(imports=folder))  # a loaded machine is slow
     yield app
     app.extensions["socialrx.store"].close()
 
