@@ -161,13 +161,20 @@ SELECT ?p ?o ?g WHERE {
 }"""
 
 
+def _iri(value: str, name: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(value)
+    except ValueError:
+        raise FormError({name: f"{value!r} is not a web address that can be stored; edit it or reject the proposal."}) from None
+
+
 def build(proposal, store, *, today: date | None = None, areas: dict[str, str] | None = None) -> ChangeSet:
-    """The changeset of a proposal against the graph as it is now."""
+    """The changeset of a proposal against the graph as it is now (FormError when a value cannot be stored)."""
     today = today or date.today()
     fields = proposal.fields
     subject = proposal.about or f"{ID}scheme/{slug(fields.get('name', ''))}"
-    graph = ox.NamedNode(evidence_iri(proposal.id))
-    s = ox.NamedNode(subject)
+    graph = _iri(evidence_iri(proposal.id), "id")
+    s = _iri(subject, "about")
     current = _current(store, subject)
     change = ChangeSet(proposal.id, subject, graph.value)
 
@@ -180,7 +187,7 @@ def build(proposal, store, *, today: date | None = None, areas: dict[str, str] |
     add(graph, RDF_TYPE, ox.NamedNode(SRX + "Source"))
     add(graph, RDFS_LABEL, ox.Literal(label, language=EN))
     if proposal.evidence_url:
-        add(graph, SRX + "url", ox.NamedNode(proposal.evidence_url))
+        add(graph, SRX + "url", _iri(proposal.evidence_url, "evidence_url"))
     add(graph, SRX + "readOn", ox.Literal(today.isoformat(), datatype=ox.NamedNode(XSD + "date")))
     add(graph, SRX + "confidence", ox.Literal("medium"))
     add(graph, DCT + "source", graph)
@@ -201,7 +208,7 @@ def build(proposal, store, *, today: date | None = None, areas: dict[str, str] |
                            if q.predicate.value == SRX + "status")
         change.words.append((LABELS["status"], before, STATUSES[fields["status"]] + f" (checked {today.isoformat()})"))
     simple = [("how_to_refer", SRX + "howToRefer", lambda v: ox.Literal(v, language=EN)),
-              ("website", SCHEMA + "url", ox.NamedNode),
+              ("website", SCHEMA + "url", lambda v: _iri(v, "website")),
               ("phone", SCHEMA + "telephone", ox.Literal),
               ("email", SCHEMA + "email", ox.Literal)]
     for name, pred, term in simple:
@@ -215,7 +222,7 @@ def build(proposal, store, *, today: date | None = None, areas: dict[str, str] |
         before = "; ".join(q.object.value.rsplit("/", 1)[-1] for q in current if q.predicate.value == SRX + "takesReferralsFrom")
         change.words.append((LABELS["referral"], before, "; ".join(REFERRALS[r] for r in fields["referral"])))
     if fields.get("area"):
-        add(s, SRX + "areaServed", ox.NamedNode(fields["area"]))
+        add(s, SRX + "areaServed", _iri(fields["area"], "area"))
         change.words.append((LABELS["area"], "", (areas or {}).get(fields["area"], fields["area"])))
     if fields.get("eligibility"):
         nodes = sorted({q.object.value for q in current if q.predicate.value == SRX + "eligibility"})

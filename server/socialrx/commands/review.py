@@ -5,6 +5,18 @@ from __future__ import annotations
 
 import getpass
 import sys
+from pathlib import Path
+
+
+def _common(parser) -> None:
+    parser.add_argument("--root", type=Path, help="folder holding ontology/, data/ and shapes/ (default: the installed knowledge base)")
+    parser.add_argument("--changes-db", type=Path, help="the proposals database (default: .socialrx/changes.sqlite beside data/)")
+
+
+def _settings(args):
+    from ..settings import Settings
+
+    return Settings({"changes_db": str(args.changes_db)} if args.changes_db else {})
 
 
 def register(subparsers) -> None:
@@ -14,10 +26,12 @@ def register(subparsers) -> None:
     actions = review.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="pending proposals (or --all)")
     listing.add_argument("--all", action="store_true")
+    _common(listing)
     for name, text in (("show", "one proposal with its diff"), ("accept", "validate and write a proposal"),
                        ("reject", "reject a proposal with a reason"), ("revert", "take an accepted change back out")):
         action = actions.add_parser(name, help=text)
         action.add_argument("id")
+        _common(action)
         if name in ("reject", "revert"):
             action.add_argument("--reason", required=True)
         if name in ("accept", "reject", "revert"):
@@ -29,6 +43,7 @@ def register(subparsers) -> None:
     add = user_actions.add_parser("add", help="add a reviewer; asks for the password (or reads it from stdin)")
     add.add_argument("name")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    _common(add)
     users.set_defaults(func=run_users)
 
 
@@ -36,11 +51,10 @@ def run_users(args) -> int:
     from ..changes import accounts
     from ..changes.queue import QueueError
     from ..changes.setup import open_queue
-    from ..settings import Settings
 
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(f"Password for {args.name}: ")
     try:
-        accounts.add(open_queue(Settings()), args.name, password)
+        accounts.add(open_queue(_settings(args), args.root), args.name, password)
     except QueueError as e:
         print(f"socialrx users add: {e}", file=sys.stderr)
         return 2
@@ -52,9 +66,8 @@ def run_review(args) -> int:
     from ..changes.queue import QueueError
     from ..changes.review import Refused, WriteError
     from ..changes.setup import file_desk
-    from ..settings import Settings
 
-    desk = file_desk(Settings())
+    desk = file_desk(_settings(args), args.root)
     try:
         if args.action == "list":
             for p in desk.queue.list(None if args.all else "pending"):

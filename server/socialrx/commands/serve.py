@@ -19,6 +19,7 @@ def register(sub):
     p.add_argument("--endpoint-gsp", metavar="URL", help="the remote endpoint's Graph Store Protocol URL (to load the data into it)")
     p.add_argument("--allow-invalid", action="store_true", help="serve even when the data does not conform to the shapes")
     p.add_argument("--threads", type=int, default=8, help="waitress worker threads (default: 8)")
+    p.add_argument("--editable", action="store_true", help="turn on report forms, reviewer sign-in and /-/review (off by default)")
     p.add_argument(
         "--setting", "-s", action="append", default=[], metavar="NAME=VALUE",
         help="override a setting (repeatable); see /-/settings: " + ", ".join(s.name for s in SETTINGS),
@@ -94,6 +95,7 @@ def run(args) -> int:
         if value is not None:
             values[key] = str(value)
     values["allow_invalid"] = args.allow_invalid or values.get("allow_invalid", False)
+    values["editable"] = args.editable or values.get("editable", False)
     settings = Settings(values)
 
     started = time.perf_counter()

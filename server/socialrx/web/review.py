@@ -86,13 +86,20 @@ def _proposal(pid):
         abort(404, f"There is no proposal {pid}.")
 
 
+def _changeset(proposal):
+    """(changeset or None, problem or None): a pending proposal's diff, or why it cannot be applied as it is."""
+    if proposal.state != "pending":
+        return None, None
+    try:
+        return desk().changeset(proposal, areas=_areas()), None
+    except FormError as e:
+        return None, "This proposal cannot be applied as it is: " + " ".join(e.errors.values())
+
+
 @bp.get("/-/review/<pid>")
 @reviewer_required
 def show(pid):
-    proposal = _proposal(pid)
-    change = desk().changeset(proposal, areas=_areas()) if proposal.state == "pending" else None
-    return _page("review_show.html", proposal=proposal, change=change, statuses=STATUSES, referrals=REFERRALS,
-                 labels=LABELS, areas=_areas(), message=None)
+    return _show_with(_proposal(pid), None, 200)
 
 
 @bp.post("/-/review/<pid>")
@@ -127,6 +134,7 @@ def decide(pid):
 
 
 def _show_with(proposal, message, status):
-    change = desk().changeset(proposal, areas=_areas()) if proposal.state == "pending" else None
+    change, problem = _changeset(proposal)
+    message = " ".join(m for m in (message, problem) if m) or None
     return _page("review_show.html", status, proposal=proposal, change=change, statuses=STATUSES, referrals=REFERRALS,
                  labels=LABELS, areas=_areas(), message=message)
