@@ -34,6 +34,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import load_profile  # noqa: E402
+
 LUA = HERE / "load_mix.lua"
 SPARQL_JSON = "application/sparql-results+json"
 PREFIXES = "PREFIX srx: <https://w3id.org/socialrx/def/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
@@ -333,6 +337,15 @@ def main(argv=None):
                       f"non-2xx/3xx {row['non_2xx_3xx']}{' ' + row['bad_statuses'] if row['bad_statuses'] else ''})  "
                       f"{row['requests']} requests  not accepted: up to {row['unaccepted_max']} connections "
                       f"(mean {row['unaccepted_mean']:.0f})  load avg {load_before} -> {row['loadavg_after']}", flush=True)
+                if args.profile:
+                    stacks = work / f"profile-{label}-{run}.txt"
+                    if stacks.exists():
+                        summary = load_profile.summarise(stacks, server_pid=server.proc.pid)
+                        row["profile"] = {"samples": summary["samples"], "layers": dict(summary["layers"]),
+                                          "processes": dict(summary["processes"]), "functions": summary["functions"]}
+                        print("  py-spy " + load_profile.text(summary).replace("\n", "\n  "), flush=True)
+                    else:
+                        print(f"  py-spy wrote nothing to {stacks}", flush=True)
                 if args.verbose:
                     for t in timings:
                         print(f"    alone: first {t['first_ms']:8.1f} ms, again {t['second_ms']:8.1f} ms  "
