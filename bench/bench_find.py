@@ -93,7 +93,7 @@ def run(size: str, n: int, seed: int) -> dict:
         district_t, district_s = timed_gets(port, ["/find?" + urlencode({"postcode": d, "age": str(20 + i)}) for i, d in enumerate(DISTRICTS)])
         area_t, area_s = timed_gets(port, ["/find?" + urlencode({"area": a, "age": str(30 + i), "need": need})
                                            for i, (a, need) in enumerate((a, need) for a in AREAS for need in NEEDS[:4])])
-        catalogue, func_t = Catalogue.load(), []
+        catalogue, func_t = app.extensions.get("socialrx.catalogue") or Catalogue.load(), []
         for p in calls:
             req = model.FindRequest(postcode=p["postcode"], age=int(p["age"]), need=p["need"])
             t1 = time.perf_counter()
