@@ -134,8 +134,10 @@ def _choices(query: cat.Query, param: cat.Param) -> list[cat.Choice]:
 
 
 def editor_url(text: str) -> str:
-    """Link to the SPARQL editor with the query in the fragment, where YASGUI reads its settings."""
-    return f"{request.script_root}/sparql#query={quote(text, safe='')}"
+    """Link to the SPARQL editor with the query in the fragment, where the editor's script puts it in its one tab."""
+    from .sparql import editor_href
+
+    return editor_href(text)
 
 
 def _list_alternates() -> list[dict]:

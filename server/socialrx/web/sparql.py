@@ -6,10 +6,14 @@ description) and the store (running the query).
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import paths
+from ..namespaces import sparql_prologue
+from ..pages.scheme_definition import scheme_pattern
 from ..store import QueryError, protocol
 from . import context
 
@@ -95,13 +99,34 @@ def _page(text, result=None, error=None) -> str:
     settings = context.settings()
     config = {
         "endpoint": request.base_url,
-        "defaultQuery": protocol.default_query(),
+        "defaultQuery": EXAMPLE,
         "query": text,
-        "examples": [{"title": e.title, "query": e.query} for e in protocol.load_examples(_queries_folder())],
+        "baseIri": settings.base_iri,
+        "root": request.script_root,
         "maxRows": settings.max_returned_rows,
     }
+    examples = protocol.load_examples(_queries_folder())
     return render_template("sparql.html", config=config, result=result, error=error, query_text=text,
-                           table=_table(result), settings=settings)
+                           table=_table(result), settings=settings, examples=examples, editor_href=editor_href)
+
+
+# The query the editor opens with: the schemes, with their types and areas ("scheme" as pages/scheme_definition.py says).
+EXAMPLE = sparql_prologue(["srx", "rdfs"]) + f"""
+# Every scheme, what kind it is and the areas it serves. Press the run button (▶) to see them.
+SELECT ?scheme (SAMPLE(?label) AS ?name) (GROUP_CONCAT(DISTINCT ?areaName; separator=", ") AS ?areas)
+WHERE {{
+  {scheme_pattern("scheme")}
+  ?scheme rdfs:label ?label .
+  OPTIONAL {{ ?scheme srx:areaServed/rdfs:label ?areaName }}
+}}
+GROUP BY ?scheme
+ORDER BY ?name
+"""
+
+
+def editor_href(text: str) -> str:
+    """Open a query in the editor's one tab: the query rides in the fragment, which the page's script reads."""
+    return f"{request.script_root}/sparql#query={quote(text, safe='')}"
 
 
 def _queries_folder():
