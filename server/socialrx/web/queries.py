@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
