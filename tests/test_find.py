@@ -69,12 +69,14 @@ def test_bs1_1ng_age_70_lonely_lists_bristol_schemes_with_why_unknown_status_and
     by_slug = {r["iri"].removeprefix(SCHEME): r for r in results}
     # No source gives the age limits of these schemes: kept, with the unknown said.
     assert "Whether age 70 is eligible: no age limit is stated by any source." in by_slug["spear"]["unknown"]
-    # "lonely" is matched to the client group a source states (or reported back when no concept carries it).
-    if "lonely" in data["needs"]["not_matched"]:
-        assert all(any("'lonely'" in u for u in r["unknown"]) for r in results)
-    else:
-        assert by_slug["community-navigators-bristol"]["rank"] == 1
-        assert any("'lonely'" in w for w in by_slug["community-navigators-bristol"]["why"])
+    # "lonely" leads to the client group its own page states, 'Socially isolated', through an editorial word.
+    assert data["needs"]["not_matched"] == []
+    assert [m["key"] for m in data["needs"]["matched"]] == ["client-groups/socially-isolated"]
+    navigators = by_slug["community-navigators-bristol"]
+    assert navigators["rank"] == 1
+    assert ("Serves 'lonely': a source states its client group 'Socially isolated' (an editorial match: "
+            "'lonely' is near to, not the same as, 'Socially isolated').") in navigators["why"]
+    assert "Whether it serves 'lonely': not stated by any source." in by_slug["spear"]["unknown"]
 
 
 def test_the_page_links_its_twins_and_they_agree(base):

@@ -387,7 +387,8 @@ def _need(r: SchemeResult, f: Facts, answer: FindAnswer) -> None:
         if m.key in concepts:
             r.need_matched = True
             served.add(m.word)
-            how = " (an editorial match of the everyday word, not a source's words)" if m.editorial else ""
+            how = (f" (an editorial match: '{m.word}' is near to, not the same as, '{m.label}')" if m.broader else
+                   " (an editorial match of the everyday word, not a source's words)" if m.editorial else "")
             r.why.append(f"Serves '{m.word}': a source states its {m.kind} '{m.label}'{how}.")
     asked = [m.word for m in needs.matches] + needs.unmatched
     for word in dict.fromkeys(w for w in asked if w not in served):
