@@ -6,7 +6,7 @@
 
 For each run and each tree (interleaved: before, after, before, after, so drift in the machine's load hits both
 alike) it starts `python -m socialrx serve --host 127.0.0.1 --port FREE` from that tree's own `server/` folder
-(PYTHONPATH, working directory the tree: nothing needs installing), waits until the home page answers, asks
+(PYTHONPATH, working directory the tree: nothing needs installing), waits until the home page answers (any status), asks
 every request of the mix once (each must answer 2xx/3xx in every tree, which also warms both alike), runs
 Debian's `wrk` on loopback (`apt-get install wrk`) with bench/load_mix.lua rotating through the mix, stops the
 server by its PID and prints one line per run: requests/s, p50, p99, errors (socket errors: connect, read,
@@ -139,9 +139,9 @@ class Server:
             if self.proc.poll() is not None:
                 raise SystemExit(f"{tree}: the server stopped with {self.proc.returncode}:\n" + log.read_text()[-3000:])
             try:
-                if get(self.port, "/", timeout=5)[0] == 200:
-                    break
-            except OSError:
+                get(self.port, "/", timeout=5)  # any answer means it is up; preflight() judges the status
+                break
+            except (OSError, http.client.HTTPException):
                 pass
             if time.monotonic() - t0 > start_timeout:
                 self.stop()
