@@ -94,20 +94,25 @@ def get(port: int, path: str, accept: str = "", timeout: float = 30, encoding: s
         conn.close()
 
 
-def descendants(root: int) -> list[int]:
-    """PIDs of every process below root (the query workers the server forked), read from /proc."""
-    children: dict[int, list[int]] = {}
+def _stat(pid) -> list[str]:
+    """Fields of /proc/PID/stat after the command name: [0] state, [1] parent PID, [19] start time."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def descendants(root: int) -> list[tuple[int, str]]:
+    """(PID, start time) of every process below root (the query workers the server forked), read from /proc."""
+    children: dict[int, list[tuple[int, str]]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                fields = _stat(entry)
+                children.setdefault(int(fields[1]), []).append((int(entry), fields[19]))
             except (OSError, IndexError, ValueError):
                 continue
-            children.setdefault(ppid, []).append(int(entry))
     out, todo = [], list(children.get(root, []))
     while todo:
-        pid = todo.pop()
-        out.append(pid)
+        pid, started = todo.pop()
+        out.append((pid, started))
         todo += children.get(pid, [])
     return out
 
@@ -158,10 +163,11 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        for pid in workers:
+        for pid, started in workers:
             try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
+                if _stat(pid)[19] == started:  # still the worker, not a new process that reuses its PID
+                    os.kill(pid, signal.SIGKILL)
+            except (OSError, IndexError):
                 pass
 
 
