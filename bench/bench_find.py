@@ -57,6 +57,33 @@ def full_imports() -> Path:
     return folder
 
 
+def cpu_ms() -> float:
+    """CPU time (user + system) of this process and its live children (the query workers), in milliseconds.
+
+    On a shared machine wall-clock medians mostly measure the queue for a core; CPU time per request is what the
+    request costs, and what its latency is when it has a core to itself (the path is sequential)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    total = usage.ru_utime + usage.ru_stime
+    tick = os.sysconf("SC_CLK_TCK")
+    for task in Path("/proc/self/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / tick
+            except (OSError, IndexError, ValueError):
+                pass
+    return total * 1000
+
+
+def timed_with_cpu(port: int, paths: list[str]):
+    """timed_gets plus the CPU milliseconds per request it cost (server, workers and this client together)."""
+    before = cpu_ms()
+    times, statuses = timed_gets(port, paths)
+    return times, statuses, (cpu_ms() - before) / len(paths)
+
+
 def requests_for(postcodes: list[str], n: int, seed: int) -> list[dict]:
     rng = random.Random(seed)
     return [{"postcode": pc, "age": str(rng.randint(15, 95)), "need": rng.choice(NEEDS)} for pc in postcodes[:n]]
@@ -88,10 +115,10 @@ def run(size: str, n: int, seed: int) -> dict:
         sample = shipped_postcodes(store, 3 * n, seed)
         pages, twins, calls = requests_for(sample, n, seed), requests_for(sample[n:], n, seed + 1), requests_for(sample[2 * n:], n, seed + 2)
         timed_gets(port, ["/find?postcode=BS1+1NG&age=70&need=lonely", "/find.json?postcode=BS1+1NG&age=70&need=lonely"])  # warm-up
-        page_t, page_s = timed_gets(port, ["/find?" + urlencode(p) for p in pages])
-        json_t, json_s = timed_gets(port, ["/find.json?" + urlencode(p) for p in twins])
-        district_t, district_s = timed_gets(port, ["/find?" + urlencode({"postcode": d, "age": str(20 + i)}) for i, d in enumerate(DISTRICTS)])
-        area_t, area_s = timed_gets(port, ["/find?" + urlencode({"area": a, "age": str(30 + i), "need": need})
+        page_t, page_s, page_cpu = timed_with_cpu(port, ["/find?" + urlencode(p) for p in pages])
+        json_t, json_s, json_cpu = timed_with_cpu(port, ["/find.json?" + urlencode(p) for p in twins])
+        district_t, district_s, district_cpu = timed_with_cpu(port, ["/find?" + urlencode({"postcode": d, "age": str(20 + i)}) for i, d in enumerate(DISTRICTS)])
+        area_t, area_s, area_cpu = timed_with_cpu(port, ["/find?" + urlencode({"area": a, "age": str(30 + i), "need": need})
                                            for i, (a, need) in enumerate((a, need) for a in AREAS for need in NEEDS[:4])])
         catalogue, func_t = app.extensions.get("socialrx.catalogue") or Catalogue.load(), []
         for p in calls:
@@ -102,6 +129,7 @@ def run(size: str, n: int, seed: int) -> dict:
     finally:
         store.close()  # the server thread is a daemon and ends with the process
     return {"size": size, "triples": len(kb), "load_s": load_s, "page": page_t, "page_status": page_s, "json": json_t,
+            "page_cpu": page_cpu, "json_cpu": json_cpu, "district_cpu": district_cpu, "area_cpu": area_cpu,
             "json_status": json_s, "district": district_t, "district_status": district_s, "area": area_t,
             "area_status": area_s, "func": func_t}
 
@@ -118,14 +146,15 @@ def main(argv=None) -> int:
         size = size.strip()
         r = run(size, args.requests, args.seed)
         print(f"\n== {r['size']}: {r['triples']:,} triples, loaded in {r['load_s']:.1f} s")
-        print(f"  /find?postcode=…        {summary(r['page'])}  statuses {r['page_status']}")
-        print(f"  /find.json?postcode=…   {summary(r['json'])}  statuses {r['json_status']}")
-        print(f"  /find?postcode=BS1 …    {summary(r['district'])}  statuses {r['district_status']} (postcode districts)")
-        print(f"  /find?area=…            {summary(r['area'])}  statuses {r['area_status']}")
+        print(f"  /find?postcode=…        {summary(r['page'])}  CPU {r['page_cpu']:5.1f} ms/request  statuses {r['page_status']}")
+        print(f"  /find.json?postcode=…   {summary(r['json'])}  CPU {r['json_cpu']:5.1f} ms/request  statuses {r['json_status']}")
+        print(f"  /find?postcode=BS1 …    {summary(r['district'])}  CPU {r['district_cpu']:5.1f} ms/request  statuses {r['district_status']} (postcode districts)")
+        print(f"  /find?area=…            {summary(r['area'])}  CPU {r['area_cpu']:5.1f} ms/request  statuses {r['area_status']}")
         print(f"  pages.find.find()       {summary(r['func'])}")
         median = statistics.median(r["page"])
-        verdicts.append(f"{size}: /find p50 {median:.1f} ms, target under {TARGETS_MS[size]:g} ms: "
-                        f"{'met' if median < TARGETS_MS[size] else 'NOT met'}")
+        verdicts.append(f"{size}: /find p50 {median:.1f} ms wall-clock, {r['page_cpu']:.1f} ms CPU per request; target under "
+                        f"{TARGETS_MS[size]:g} ms: {'met' if median < TARGETS_MS[size] else 'NOT met'} by the wall-clock median"
+                        f"{', met by CPU time' if r['page_cpu'] < TARGETS_MS[size] <= median else ''}")
     print(f"\nload average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end")
     print("\n".join(verdicts))
     return 0
