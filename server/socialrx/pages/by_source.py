@@ -54,6 +54,7 @@ class SourceGroup:
     quotes: list[str] = field(default_factory=list)  # the source's own words about the resource itself
     said: list[Said] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # the name it gives, when that is the page's heading
 
 
 def by_source(page: EntityPage, store, terms) -> list[SourceGroup]:
@@ -71,7 +72,7 @@ def by_source(page: EntityPage, store, terms) -> list[SourceGroup]:
                 elif prop == str(DCTERMS.source) and st.value.value == src.iri:
                     continue  # the graph citing itself
                 elif prop in (str(RDFS.label), str(SKOS.prefLabel)) and st.value.label == page.label:
-                    continue  # the page's own heading
+                    g.names.append(st.value.label)  # the page's heading: said in a line, not a row
                 else:
                     _said(g, group.prop).values.append(_value(st, src.iri))
     _add_dates(list(groups.values()), store, terms)

@@ -38,6 +38,9 @@ INVERSE = {
     SRX.staffBasedAt: "Schemes with staff based here", DCTERMS.publisher: "Publisher of",
     DCTERMS.creator: "Creator of", SRX.cites: "Cited by", SRX.reportedIn: "Outcomes reported here",
     SCHEMA.about: "Written about it", SCHEMA.mentions: "Mentioned in", RDFS.seeAlso: "See also, from",
+    SRX.overlaps: "Areas that overlap it", SRX.fundedThrough: "Funds through it", SRX.figureOf: "Figures about it",
+    SRX.originalArea: "Changes it went into", SRX.resultingArea: "Changes that made it", SRX.statedAim: "Stated aim of",
+    SRX.responsibleForGeography: "Bodies responsible for it", SRX.proposesVision: "Vision proposed by",
 }
 ROW_CAP = 20_000  # statements read for one page; beyond it incoming counts come from a COUNT query
 

@@ -112,7 +112,7 @@ def _page(text, result=None, error=None) -> str:
 
 # The query the editor opens with: the schemes, with their types and areas ("scheme" as pages/scheme_definition.py says).
 EXAMPLE = sparql_prologue(["srx", "rdfs"]) + f"""
-# Every scheme, what kind it is and the areas it serves. Press the run button (▶) to see them.
+# Every scheme and the areas it serves. Press the run button (▶) to see them.
 SELECT ?scheme (SAMPLE(?label) AS ?name) (GROUP_CONCAT(DISTINCT ?areaName; separator=", ") AS ?areas)
 WHERE {{
   {scheme_pattern("scheme")}
