@@ -138,6 +138,9 @@ def run(args) -> int:
         print(f"Cannot listen on {args.host}:{args.port}: {e.strerror}. Stop what uses it or pick another --port.", file=sys.stderr)
         return 2
     print(startup_report(app, time.perf_counter() - started, forked, validated))
+    from ..web.entities import warm
+
+    warm(app)  # labels, index tables and the overview, built while the first requests arrive
     print(f"Serving on http://{args.host}:{args.port}/  (SPARQL at /sparql, settings at /-/settings; Ctrl-C stops)")
     sys.stdout.flush()
     try:

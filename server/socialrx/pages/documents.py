@@ -121,8 +121,8 @@ def entity(iri: str, fmt: Format | None):
 
 def _twin(s, iri: str, fmt: Format, page_no: int):
     """Answer an RDF twin from one CONSTRUCT, serialised by the engine; large resources come in pages."""
-    twin = twins.build(s.store, iri, page_no)
-    if not twin.ntriples and not s.entity(iri, None, 1).exists:  # a graph name or a property has an empty twin
+    twin = twins.build(s.store, iri, page_no, fmt.key)
+    if twins.is_empty(twin) and not s.entity(iri, None, 1).exists:  # a graph name or a property has an empty twin
         return not_found(iri, fmt)
     canonical = page_url(s.iris.path(iri))
     links = [(a["href"], "alternate", a["mimetype"]) for a in alternates(iri)] + [(canonical, "canonical", None)]

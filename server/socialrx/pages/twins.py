@@ -26,10 +26,11 @@ _INLINE = ", ".join(f"<{p}>" for p in INLINE)
 
 @dataclass
 class Twin:
-    ntriples: bytes
+    data: bytes
     page: int
     pages: int
     incoming: int  # incoming statements in all, on every page
+    written: str = "nt"  # the syntax of data: a key of WRITERS
 
 
 def twin_query(iri: str, page: int, per_page: int = TWIN_INCOMING) -> str:
@@ -51,19 +52,32 @@ def incoming_count_query(iri: str) -> str:
     return f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?x ?ip WHERE {{ ?x ?ip {ox.NamedNode(iri)} }} }}"
 
 
-def build(store, iri: str, page: int = 1, per_page: int = TWIN_INCOMING) -> Twin:
-    """Read one twin page from the store (two queries: the statements, and how many point at the resource)."""
-    result = store.query(twin_query(iri, page, per_page), max_rows=None)
+def build(store, iri: str, page: int = 1, key: str = "nt", per_page: int = TWIN_INCOMING) -> Twin:
+    """Read one twin page from the store (two queries: the statements, written by the query worker in the
+    format asked for, and how many statements point at the resource)."""
+    write_as = None if key == "nt" else {"format": key, "prefixes": PREFIXES}
+    result = store.query(twin_query(iri, page, per_page), write=write_as)
     counted = store.query(incoming_count_query(iri))
     total = int(counted.rows[0]["n"]["value"]) if counted.rows else 0
     pages = max(1, ceil(total / per_page))
-    return Twin(result.payload, min(max(page, 1), pages), pages, total)
+    return Twin(result.payload, min(max(page, 1), pages), pages, total, result.written)
 
 
 def write(twin: Twin, key: str) -> bytes:
-    """Serialise the twin in a format of pages.negotiation (ttl, nt, jsonld, rdf) with the site's prefixes."""
-    if key == "nt":
-        return twin.ntriples
-    fmt = WRITERS[key]
-    triples = ox.parse(twin.ntriples, format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(triples, format=fmt, prefixes=PREFIXES)
+    """The twin in a format of pages.negotiation (ttl, nt, jsonld, rdf) with the site's prefixes."""
+    if twin.written == key:
+        return twin.data
+    triples = ox.parse(twin.data, format=WRITERS[twin.written])
+    return ox.serialize(triples, format=WRITERS[key], prefixes=PREFIXES)
+
+
+def is_empty(twin: Twin) -> bool:
+    """Say whether the twin holds no statement (a graph name or a property only)."""
+    data = twin.data.strip()
+    if twin.written == "ttl":  # only the prefix lines
+        return all(line.startswith(b"@prefix") for line in data.splitlines() if line.strip())
+    if twin.written == "jsonld":
+        return b'"@id"' not in data and b'"@value"' not in data
+    if twin.written == "rdf":
+        return not any(marker in data for marker in (b"rdf:about=", b"rdf:nodeID=", b"<rdf:Description"))
+    return not data

@@ -53,8 +53,14 @@ class Store:
     version = "0"
 
     def query(self, text: str, *, bindings: dict | None = None, default_graph_uris=(), named_graph_uris=(),
-              timeout_ms: int | None = None, max_rows: int | None = None, lane: str = "user"):
-        """Run one SPARQL query and return a Result (raises QueryError and subclasses)."""
+              timeout_ms: int | None = None, max_rows: int | None = None, lane: str = "user", bind_as: str | None = None,
+              write: dict | None = None):
+        """Run one SPARQL query and return a Result (raises QueryError and subclasses).
+
+        bind_as="values" asks for bindings as a VALUES block where the backend has a choice (embedded store).
+        write={"format": "ttl"|"jsonld"|"rdf", "prefixes": {...}} asks for a CONSTRUCT's triples written in that
+        syntax by the engine (no row cap: the query must bound itself); the Result's `written` says what came back.
+        """
         raise NotImplementedError
 
     def _next_version(self) -> None:

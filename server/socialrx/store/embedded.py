@@ -98,7 +98,7 @@ class EmbeddedStore(Checked, Store):
                 pool.retire()  # queries already running on the old snapshot still get their answer
 
     def query(self, text, *, bindings=None, default_graph_uris=(), named_graph_uris=(), timeout_ms=None, max_rows=None,
-              lane="user"):
+              lane="user", bind_as=None, write=None):
         started = time.perf_counter()
         timeout_ms, max_rows = self._limits(timeout_ms, max_rows, lane)
         info = self.inspect(text, locate=bool(bindings))
@@ -113,7 +113,9 @@ class EmbeddedStore(Checked, Store):
         elif not (info.from_graphs or info.from_named):
             request["union"] = True  # the default graph is the union of the named graphs
         if bindings:
-            request.update(self._bind(text, info, bindings))
+            request.update(self._bind(text, info, bindings, bind_as))
+        if write and info.form in ("construct", "describe"):
+            request["write"] = write
         pool = self._page_pool if lane == "page" else self._pool
         if pool is None:
             raise QueryError("The query store has been closed; no more queries can run.", status=503)
@@ -122,16 +124,17 @@ class EmbeddedStore(Checked, Store):
             raise _engine_error(reply, request["query"])
         elapsed = (time.perf_counter() - started) * 1000
         return Result(kind=reply["kind"], variables=reply.get("variables", []), boolean=reply.get("boolean"),
-                      truncated=reply.get("truncated", False), elapsed_ms=elapsed, payload=reply.get("payload", b""))
+                      truncated=reply.get("truncated", False), elapsed_ms=elapsed, payload=reply.get("payload", b""),
+                      written=reply.get("format", "nt"))
 
     @staticmethod
-    def _bind(text, info, bindings) -> dict:
-        # A SELECT gets its values as a VALUES block opening the WHERE group, built from escaped N-Triples
-        # terms so a value can never be read as query text: the engine then starts its joins from the bound
-        # terms (issue 12: schemes-in-area-by-code 493 ms with VALUES, 987 ms with substitutions at 1M).
-        # Oxigraph's substitutions stay for other forms and for variables the query assigns itself (BIND … AS).
+    def _bind(text, info, bindings, bind_as=None) -> dict:
+        # bind_as="values": a VALUES block opening the WHERE group, built from escaped N-Triples terms so a value
+        # can never be read as query text. Faster for some queries (issue 12: schemes-in-area-by-code 493 ms
+        # against 987 ms at 1M), far slower for others (nhs_cover: 5.2 s against 0.05 s), so callers opt in
+        # per query (the catalogue's `#+ bind: values`). Not for variables the query assigns itself (BIND … AS).
         assigned = any(re.search(rf"\bAS\s+[?$]{re.escape(name)}\b", text, re.I) for name in bindings)
-        if info.form == "select" and info.where_open is not None and not assigned:
+        if bind_as == "values" and info.form == "select" and info.where_open is not None and not assigned:
             try:
                 terms = {k: term_to_nt(v, allow_bnode=False) for k, v in bindings.items()}
             except (TypeError, ValueError) as e:

@@ -146,7 +146,7 @@ class RemoteStore(Checked, Store):
 
     # -- querying ---------------------------------------------------------------------------------
     def query(self, text, *, bindings=None, default_graph_uris=(), named_graph_uris=(), timeout_ms=None, max_rows=None,
-              lane="user"):
+              lane="user", bind_as=None, write=None):  # bindings always travel as VALUES to a remote endpoint
         started = time.perf_counter()
         timeout_ms, max_rows = self._limits(timeout_ms, max_rows, lane)
         info = self.inspect(text)

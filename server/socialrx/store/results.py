@@ -64,6 +64,7 @@ class Result:
     truncated: bool = False
     elapsed_ms: float = 0.0
     payload: bytes = field(default=b"", repr=False)  # TSV results (select) or N-Triples (graph), as the engine wrote them
+    written: str = "nt"  # a graph payload's syntax: "nt", or the one the caller asked the worker for (store.query write=)
 
     # -- decoding ---------------------------------------------------------------------------------
     def _decode_rows(self) -> list[dict]:

@@ -31,6 +31,9 @@ from .base import QueryError, QueryTimeout
 WORKER_STACK_BYTES = 512 * 1024 * 1024
 
 
+WRITE_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "rdf": ox.RdfFormat.RDF_XML}
+
+
 class _Enough(Exception):
     """Raised inside serialisation once the row cap is passed, to stop the engine producing more."""
 
@@ -90,6 +93,11 @@ def execute(store: ox.Store, request: dict) -> dict:
                 pass
             return {"kind": "select", "variables": [v.value for v in answer.variables],
                     "payload": sink.value(), "truncated": sink.truncated}
+        written = request.get("write")
+        if written:  # the caller bounds the result (LIMIT) and wants it in its final syntax: write it here once
+            fmt = WRITE_FORMATS[written["format"]]
+            return {"kind": "graph", "payload": ox.serialize(answer, format=fmt, prefixes=written.get("prefixes") or {}),
+                    "truncated": False, "format": written["format"]}
         sink = _CappedBuffer(max_rows)
         try:
             answer.serialize(sink, format=ox.RdfFormat.N_TRIPLES)

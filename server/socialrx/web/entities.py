@@ -142,3 +142,28 @@ def _entity(iri: str, fmt):
 def _indexes() -> IndexBuilder:
     s = site()
     return s.cached("indexes", lambda: IndexBuilder(s.store, s.catalogue))
+
+
+def warm(app):
+    """Build the per-version aggregates (labels and types, every index table, the overview) in a background
+    thread, so the first visitors after start-up find them built; requests for them wait on the build's own
+    lock, others are not held up. Returns the thread."""
+    import threading
+
+    def run():
+        from ..pages import overview
+        from ..pages.facets import INDEXES
+
+        try:
+            with app.app_context():
+                s = site()
+                builder = _indexes()
+                for spec in INDEXES.values():
+                    builder.order(spec)
+                s.cached("overview", lambda: overview.build(s.store, s.catalogue, builder, s.iris.base))
+        except Exception as e:  # a page that cannot be built now is built (or answered 503) on first request
+            app.logger.warning("warming the page aggregates stopped: %s", e)
+
+    thread = threading.Thread(target=run, name="socialrx-warm", daemon=True)
+    thread.start()
+    return thread
