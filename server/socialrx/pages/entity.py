@@ -98,9 +98,12 @@ class IncomingGroup:
 
     @property
     def shared_sources(self) -> list[SourceRef] | None:
-        """The sources when every item shown has the same ones (said once for the group, not under each item)."""
+        """The sources when every item shown has the same ones (said once for the group, not under each item;
+        a source that is itself the item, citing itself, is not repeated)."""
         kinds = {tuple(src.iri for src in item.sources) for item in self.items}
-        return self.items[0].sources if len(kinds) == 1 and self.items else None
+        if len(kinds) != 1 or not self.items:
+            return None
+        return [src for src in self.items[0].sources if src.iri not in {item.subject.value for item in self.items}]
 
 
 @dataclass
