@@ -103,6 +103,9 @@ def test_chart_labels_are_readable_on_a_phone(site, chromium):
         page.goto(site + "/")
         sizes = page.eval_on_selector_all(".srx-chart th, .srx-chart td", "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
         assert sizes and min(sizes) >= 12, min(sizes or [0])
+        page.goto(site + "/queries/count-schemes-by-client-group")
+        labels = page.eval_on_selector_all(".srx-bar-chart__label", "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))")
+        assert labels and min(labels) >= 12, min(labels or [0])
     finally:
         context.close()
 

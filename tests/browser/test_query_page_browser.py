@@ -62,11 +62,11 @@ def test_a_wrong_value_is_explained_next_to_its_field(page, live_server):
 
 def test_the_chart_view_renders_bars(page, live_server):
     page.goto(f"{live_server}/queries/count-schemes-by-aim")
-    bars = page.locator("svg.srx-bar-chart rect")
+    bars = page.locator(".srx-bar-chart__bar rect")
     assert bars.count() == 5
     widths = [bars.nth(i).bounding_box()["width"] for i in range(bars.count())]
     assert widths[0] > widths[1] > 0 and widths[-1] == 0  # the most common aim first; accurate matching has none
-    assert "Direct people to services" in page.locator("svg.srx-bar-chart").text_content()
+    assert "Direct people to services" in page.locator(".srx-bar-chart").text_content()
     screenshot(page, "query-chart")
 
 
