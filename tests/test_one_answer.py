@@ -105,3 +105,13 @@ def test_general_practice_referrals_do_not_contradict_the_text(home):
     section = re.search(r'aria-labelledby="approaches-heading".*?</section>', home, re.S).group(0)
     assert "as a general rule" in section.lower()
     assert re.search(r"social prescribing schemes?[^.]*general practice", unescape(section), re.I)
+
+
+@pytest.mark.parametrize("name", ["count-schemes-by-aim", "count-schemes-by-approach", "count-schemes-by-client-group",
+                                  "schemes-in-area"])
+def test_the_catalogue_writes_scheme_as_the_definition_does(module_app, name):
+    """The counting queries stay standalone SPARQL files, so they repeat the definition's pattern word for word."""
+    text = " ".join(module_app.extensions["socialrx.catalogue"].get(name).text.split())
+    assert scheme_definition.scheme_pattern("scheme").rstrip(" .") in text
+    if name == "schemes-in-area":
+        assert "srx:within*" in text and "srx:succeededBy*" in text
