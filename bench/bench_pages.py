@@ -175,7 +175,9 @@ def discover(client: Client) -> tuple[list[tuple[str, str]], list[str], str]:
     status, _, body, _ = client.get("/sparql?" + urlencode({"query": hub_query}), {"Accept": "application/sparql-results+json"})
     hub = json.loads(body)["results"]["bindings"][0]["o"]["value"]
     hub_path = "/" + hub.split("https://w3id.org/socialrx/", 1)[1] if hub.startswith("https://w3id.org/socialrx/") else "/resource?uri=" + quote(hub, safe="")
-    pages += [("entity page (a scheme)", entities[0]), ("hub node page", hub_path), ("hub node .ttl", _suffix(hub_path, ".ttl"))]
+    if entities:
+        pages.append(("entity page (a scheme)", entities[0]))
+    pages += [("hub node page", hub_path), ("hub node .ttl", _suffix(hub_path, ".ttl"))]
     status, _, body, _ = client.get("/queries.json")
     for q in json.loads(body)["queries"]:
         pages.append((f"query {q['name']}", q["url"]))
@@ -293,6 +295,10 @@ def main(argv=None):
         pages, entities, hub = discover(client)
         out["pages"] = time_pages(client, pages, args.repeat)
         out["pss_after_pages_mib"], out["rss_after_pages_mib"], _ = tree_memory(server.proc.pid)
+        if not entities:  # /schemes.json did not answer: take schemes from the engine instead
+            status, _, body, _ = client.get("/sparql?" + urlencode({"query": "SELECT ?s WHERE { ?s a <%sScheme> } LIMIT 200" % SRX}),
+                                            {"Accept": "application/sparql-results+json"})
+            entities = ["/" + b["s"]["value"].split("https://w3id.org/socialrx/", 1)[1] for b in json.loads(body)["results"]["bindings"]]
         out["entity"] = warm_entities(client, entities)
         print(f"warm entity page: p50 {out['entity']['p50_ms']:.2f} ms, p99 {out['entity']['p99_ms']:.2f} ms; 304 p50 {out['entity']['304_p50_ms']:.2f} ms", flush=True)
         out["throughput"] = throughput(server.port, entities, args.connections, args.seconds)

@@ -12,7 +12,7 @@ SETTINGS = (
     Setting("max_request_kb", 256, "Largest request body or query string accepted, in KiB; larger requests get 413"),
     Setting("max_query_depth", 200, "Deepest nesting of brackets and braces accepted in a query; deeper queries get 400 before they reach the engine"),
     Setting("query_workers", 2, "Worker processes that run SPARQL queries (each is stopped and replaced when it overruns the time limit)"),
-    Setting("page_query_workers", 1, "Worker processes that run the queries pages are built from, apart from user queries so a runaway /sparql query never makes a page wait"),
+    Setting("page_query_workers", 2, "Worker processes that run the queries pages are built from, apart from user queries so a runaway /sparql query never makes a page wait"),
     Setting("page_query_time_limit_ms", 5_000, "Time limit for one query behind a page in milliseconds (shorter than query_time_limit_ms); a page whose query overruns answers 503"),
     Setting("page_cache_mb", 64, "Memory for rendered pages and results kept per graph version, in MiB (least recently used dropped first)"),
     Setting("cache_max_age_s", 60, "Cache-Control max-age of pages and results, in seconds; clients revalidate with the ETag after that"),

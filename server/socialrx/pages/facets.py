@@ -67,6 +67,7 @@ class FacetView:
 
 
 FACET_VALUES = 40
+LISTINGS_KEPT = 256  # filtered listings kept per graph version (each page of one is a slice)
 
 
 @dataclass
@@ -109,6 +110,7 @@ class IndexBuilder:
         self._order: dict[str, list[str]] = {}
         self._lock = threading.Lock()
         self._locks: dict[str, threading.Lock] = {}
+        self._listings: dict = {}  # (index, selection) -> (members in order, facet views): every page of it
 
     def classes(self, spec: IndexSpec) -> set[str]:
         """The class and every class below it (rdfs:subClassOf*), minus the spec's exclusions and theirs."""
@@ -154,10 +156,8 @@ class IndexBuilder:
             self._order[spec.name] = sorted(self.table(spec), key=lambda x: (label(x).lower(), x))
         return self._order[spec.name]
 
-    def listing(self, spec: IndexSpec, selected: dict[str, list[str]], page: int, page_size: int) -> Listing:
-        table = self.table(spec)
-        keys = {f.key for f in spec.facets}
-        selected = {k: v for k, v in selected.items() if k in keys and v}
+    def _filter(self, spec: IndexSpec, table, selected) -> tuple[list[str], list[FacetView]]:
+        """The members a selection keeps, in label order, and the facet counts over them."""
         order = self.order(spec)
         if selected:
             wanted = {k: set(vs) for k, vs in selected.items()}
@@ -172,6 +172,19 @@ class IndexBuilder:
             shown = values[:FACET_VALUES] + [fv for fv in values[FACET_VALUES:] if fv.selected]
             if values:
                 views.append(FacetView(f, shown, len(values) - len(shown)))
+        return chosen, views
+
+    def listing(self, spec: IndexSpec, selected: dict[str, list[str]], page: int, page_size: int) -> Listing:
+        table = self.table(spec)
+        keys = {f.key for f in spec.facets}
+        selected = {k: v for k, v in selected.items() if k in keys and v}
+        key = (spec.name, tuple(sorted((k, tuple(sorted(vs))) for k, vs in selected.items())))
+        found = self._listings.get(key)
+        if found is None:
+            found = self._listings[key] = self._filter(spec, table, selected)
+            while len(self._listings) > LISTINGS_KEPT:
+                self._listings.pop(next(iter(self._listings)))
+        chosen, views = found
         pages = max(1, ceil(len(chosen) / page_size))
         page = min(max(page, 1), pages)
         start = (page - 1) * page_size

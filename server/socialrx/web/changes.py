@@ -20,7 +20,7 @@ bp = Blueprint("changes", __name__)
 @bp.get("/-/changes")
 def listing():
     about = request.args.get("about") or None
-    items = model.history(context.store(), about)
+    items = model.history(context.page_store(), about)
     return render_template("changes.html", items=items, about=about,
                            alternates=[{"mimetype": "application/atom+xml", "title": "Recent changes (Atom)",
                                         "href": url_for("changes.feed", about=about) if about else url_for("changes.feed")}])
@@ -30,7 +30,7 @@ def listing():
 def feed():
     """Atom 1.0 (RFC 4287) feed of accepted changes, so directory owners can follow them."""
     about = request.args.get("about") or None
-    items = model.history(context.store(), about)
+    items = model.history(context.page_store(), about)
     updated = items[0].ended if items else datetime(2026, 1, 1, tzinfo=timezone.utc).isoformat()
     body = render_template("changes.atom.xml", items=items, about=about, updated=updated,
                            self_url=request.url, site=request.url_root.rstrip("/"))
@@ -39,7 +39,7 @@ def feed():
 
 def history_of(iri: str):
     """For entity pages: (the newest standing change or None, the history link)."""
-    return model.last_change(context.store(), iri), url_for("changes.listing", about=iri)
+    return model.last_change(context.page_store(), iri), url_for("changes.listing", about=iri)
 
 
 def local(iri: str) -> str:

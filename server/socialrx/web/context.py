@@ -13,3 +13,11 @@ def kb():
 
 def store():
     return current_app.extensions["socialrx.store"]
+
+
+def page_store():
+    """The store in the page lane: for queries a page is built from (own workers, page_query_time_limit_ms),
+    so a runaway /sparql query never holds a page up. context.store() is the user lane (/sparql, catalogue)."""
+    from ..pages.site import site
+
+    return site().store

@@ -64,4 +64,4 @@ def as_json():
 @bp.app_context_processor
 def map_helpers():
     """`geo` in every template: practices and map points for an area page or the home page."""
-    return {"geo": geo.Geo(context.store), "live_site": not navigation.is_static()}
+    return {"geo": geo.Geo(context.page_store), "live_site": not navigation.is_static()}
