@@ -93,7 +93,7 @@ def test_entity_trig_and_nquads_keep_source_graphs_and_label_linked_things(clien
     assert "/" + SCHEME + ".trig" in client.get("/" + SCHEME).get_data(as_text=True)  # offered as an alternate
 
 
-@pytest.mark.parametrize("path", ["/-/dump.ttl", "/ontology.ttl", "/" + SCHEME + ".trig"])
+@pytest.mark.parametrize("path", ["/-/dump.ttl", "/ontology.ttl", "/" + SCHEME + ".trig", "/" + SCHEME + ".ttl", "/id/area/bristol.ttl"])
 def test_turtle_output_has_no_escaped_slashes_in_prefixed_names(client, path):
     text = client.get(path).get_data(as_text=True)
     assert not ESCAPED_SLASH.search(text), ESCAPED_SLASH.search(text).group(0)

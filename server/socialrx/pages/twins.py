@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from ..namespaces import PREFIXES
 from .entity import INLINE
+from .prefixes import writer_prefixes
 
 TWIN_INCOMING = 1000  # incoming statements per twin page
 WRITERS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
@@ -66,9 +67,14 @@ def build(store, iri: str, page: int = 1, key: str = "nt", per_page: int = TWIN_
 def write(twin: Twin, key: str) -> bytes:
     """The twin in a format of pages.negotiation (ttl, nt, jsonld, rdf) with the site's prefixes."""
     if twin.written == key:
-        return twin.data
-    triples = ox.parse(twin.data, format=WRITERS[twin.written])
-    return ox.serialize(triples, format=WRITERS[key], prefixes=PREFIXES)
+        data = twin.data
+    else:
+        triples = ox.parse(twin.data, format=WRITERS[twin.written])
+        data = ox.serialize(triples, format=WRITERS[key], prefixes=PREFIXES)
+    if key == "ttl" and b"\\/" in data:  # `id:area\/bristol`: give each folder of our IRIs its own prefix (issue 11.8)
+        triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
+        data = ox.serialize(triples, format=WRITERS[key], prefixes=writer_prefixes(triples))
+    return data
 
 
 def is_empty(twin: Twin) -> bool:
