@@ -76,6 +76,7 @@ class Overview:
     about: dict[str, list[str]]
     infographic: str
     more: list[tuple[str, str, str | None]]
+    kinds: dict[str, int] = field(default_factory=dict)  # schemes by most specific type, for the general rules
 
 
 def build(store, catalogue, index_builder, base: str) -> Overview:
@@ -83,7 +84,6 @@ def build(store, catalogue, index_builder, base: str) -> Overview:
     table = index_builder.table(INDEXES["schemes"])
     counts = {name: len(index_builder.table(spec)) for name, spec in INDEXES.items()}
     sections = {}
-    kinds: dict[str, int] = field(default_factory=dict)  # schemes by most specific type, for the general rules
     for key, path in SECTIONS:
         scheme = base + path
         concepts = {str(c) for c, in rows(store.query(PROLOGUE + "SELECT ?scheme ?c WHERE { ?c skos:inScheme ?scheme }", bindings={"scheme": URIRef(scheme)}, max_rows=BULK_ROWS), "c")}
