@@ -58,7 +58,7 @@ def test_suggesting_a_scheme_needs_a_name_and_a_status(app):
     client = app.test_client()
     page = client.get("/-/suggest").get_data(as_text=True)
     answer = client.post("/-/suggest", data={"csrf_token": token(page), "evidence_url": "https://example.org/new"})
-    assert answer.status_code == 400 and "Enter the scheme's name." in answer.get_data(as_text=True)
+    assert answer.status_code == 400 and "Enter the scheme&#39;s name." in answer.get_data(as_text=True)
     answer = client.post("/-/suggest", data={"csrf_token": token(page), "name": "Knowle West Walks", "status": "running",
                                              "evidence_url": "https://example.org/new"})
     assert answer.status_code == 201

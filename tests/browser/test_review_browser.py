@@ -42,6 +42,7 @@ def test_report_review_accept_and_see_it(chromium, editable_site, width):
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
         desk = reviewer.new_page()
+        desk.set_default_timeout(120_000)  # accepting validates with the shapes and reloads the graph: seconds, not ms
         desk.goto(base + "/-/review")
         desk.get_by_label("Reviewer name").fill("jo")
         desk.get_by_label("Password").fill(PASSWORD)
@@ -56,6 +57,7 @@ def test_report_review_accept_and_see_it(chromium, editable_site, width):
         assert "accepted" in desk.locator("h1").inner_text()
 
         page.goto(base + "/id/scheme/community-navigators-bristol")
+        page.reload()  # the browser may keep the page for cache_max_age_s; a reload revalidates it (new ETag)
         text = page.locator("main").inner_text()
         assert "Ended" in text and "Last changed" in text and EVIDENCE in text
         screenshot(page, f"scheme-after-change-{width}")
