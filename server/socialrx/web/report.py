@@ -13,6 +13,7 @@ from wtforms.validators import ValidationError
 from ..changes.proposal import LABELS, REFERRALS, STATUSES, FormError, clean
 from ..changes.queue import QueueError
 from ..namespaces import sparql_prologue
+from ..store import QueryError
 from . import context
 from .editing import desk, limiter
 
@@ -32,6 +33,20 @@ SELECT DISTINCT ?area ?label WHERE {
   VALUES ?kind { srx:Area srx:LocalAuthorityArea srx:NHSArea }
   ?area a ?kind ; rdfs:label ?label . FILTER(STRSTARTS(STR(?area), "https://w3id.org/socialrx/id/area/"))
 } ORDER BY ?label LIMIT 500"""
+
+
+LABEL = "SELECT ?label WHERE { ?about <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT 1"
+
+
+def label_of(iri: str | None) -> str | None:
+    """The label of a resource (for the reviewer's pages), or None when it has none or is not an IRI we can ask about."""
+    if not iri:
+        return None
+    try:
+        rows = context.store().query(LABEL, bindings={"about": URIRef(iri)}, lane="page").rows
+    except (QueryError, ValueError):  # a malformed IRI in an old proposal: show the text itself
+        return None
+    return rows[0]["label"]["value"] if rows else None
 
 
 def _areas() -> dict[str, str]:

@@ -19,7 +19,7 @@ from ..changes.queue import QueueError
 from ..changes.review import Refused, WriteError
 from . import context
 from .editing import desk, limiter
-from .report import _areas
+from .report import _areas, label_of
 
 bp = Blueprint("review", __name__)
 NO_STORE = {"Cache-Control": "no-store"}
@@ -76,7 +76,9 @@ def listing():
     state = request.args.get("state", "pending")
     if state not in ("pending", "accepted", "rejected", "reverted"):
         abort(400, "state is one of pending, accepted, rejected or reverted.")
-    return _page("review_list.html", proposals=desk().queue.list(state), state=state)
+    proposals = desk().queue.list(state)
+    labels = {p.about: label_of(p.about) for p in proposals if p.about}
+    return _page("review_list.html", proposals=proposals, state=state, labels=labels)
 
 
 def _proposal(pid):
@@ -136,5 +138,5 @@ def decide(pid):
 def _show_with(proposal, message, status):
     change, problem = _changeset(proposal)
     message = " ".join(m for m in (message, problem) if m) or None
-    return _page("review_show.html", status, proposal=proposal, change=change, statuses=STATUSES, referrals=REFERRALS,
+    return _page("review_show.html", status, proposal=proposal, change=change, label=label_of(proposal.about), statuses=STATUSES, referrals=REFERRALS,
                  labels=LABELS, areas=_areas(), message=message)
