@@ -2,6 +2,7 @@
 
     python bench/bench_pages.py 100k                 # generates the graph first if it is missing
     python bench/bench_pages.py 1M --json /tmp/pages-1M.json
+    python bench/bench_pages.py --markdown /tmp/pages-10k.json /tmp/pages-100k.json /tmp/pages-1M.json
 
 The synthetic graph (bench/generate.py) is written as N-Quads into an imports folder and served by a real
 `socialrx serve` process on 127.0.0.1 (so it loads like an imported dataset: not SHACL-validated at start).
@@ -273,7 +274,40 @@ def engine_twin(imports: Path, hub: str, repeat: int) -> dict:
     return {"engine_construct_ttl_p50_ms": statistics.median(times[1:])}
 
 
+def markdown(files: list[Path]) -> str:
+    """One table of render p50 (ms) per page and size, from the JSON files of earlier runs, plus the summary lines."""
+    runs = [json.loads(Path(f).read_text()) for f in files]
+    names = []
+    for run in runs:
+        names += [r["page"] for r in run["pages"] if r["page"] not in names]
+    head = "| page | " + " | ".join(f"{r['size']} cold | {r['size']} p50" for r in runs) + " |"
+    lines = [head, "|---|" + "---:|---:|" * len(runs)]
+    for name in names:
+        cells = []
+        for run in runs:
+            row = next((r for r in run["pages"] if r["page"] == name), None)
+            if row is None:
+                cells += ["", ""]
+            else:
+                mark = "" if row["status"] == 200 else f" ({row['status']})"
+                cells += [f"{row['cold_ms']:.0f}", f"{row['render_p50_ms']:.0f}{mark}"]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines.append("")
+    for run in runs:
+        e, t, h = run.get("entity", {}), run.get("throughput", {}), run.get("hub", {})
+        lines.append(f"- **{run['size']}** ({run['date']}): start-up {run['startup_s']:.1f} s, process tree PSS {run['pss_mib']:.0f} MiB "
+                     f"at start, {run.get('pss_end_mib', 0):.0f} MiB after the run; warm entity page p50 {e.get('p50_ms', 0):.2f} ms "
+                     f"(p99 {e.get('p99_ms', 0):.1f}), 304 p50 {e.get('304_p50_ms', 0):.2f} ms; {t.get('per_s', 0):.0f} warm entity pages/s "
+                     f"at {t.get('connections', 0)} connections (p99 {t.get('p99_ms', 0):.0f} ms, {t.get('errors', 0)} errors); hub twin "
+                     f"{h.get('site_ttl_render_p50_ms', 0):.1f} ms over HTTP vs engine CONSTRUCT+Turtle {h.get('engine_construct_ttl_p50_ms', 0):.1f} ms "
+                     f"(goal {h.get('goal_ms', 0):.1f} ms).")
+    return "\n".join(lines)
+
+
 def main(argv=None):
+    if argv is None and len(sys.argv) > 1 and sys.argv[1] == "--markdown":
+        print(markdown([Path(f) for f in sys.argv[2:]]))
+        return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("size", choices=list(generate.SIZES))
     ap.add_argument("--repeat", type=int, default=5, help="requests per page that miss the page cache (default 5)")
