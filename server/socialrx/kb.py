@@ -187,6 +187,7 @@ class KnowledgeBase:
         store_path: Path | None = None,
         imports: Path | None = None,
         feeds=(),
+        after_curated=None,
     ) -> "KnowledgeBase":
         """Parse every knowledge-base file into a fresh store (raises KBError on the first bad file).
 
@@ -194,6 +195,8 @@ class KnowledgeBase:
         has `.path` and `.quads()`, e.g. the query catalogue's, see socialrx.loading) and the imported
         datasets (`imports`, default <root>/imports). With `files`, exactly those files.
         With store_path, an on-disk store that already holds data is reused as it is.
+        after_curated(kb), if given, is called once the curated files are in (before feeds and imports), with a
+        KnowledgeBase over the store as it is then (`serve` forks its validation there, issue 12).
         """
         root = Path(root) if root else paths.kb_root()
         if store_path is not None:
@@ -211,6 +214,8 @@ class KnowledgeBase:
             report.files[-1].rss_mib = rss_mib()
         retractions.apply(store)  # what accepted changes replace (data/changes/, see socialrx.changes)
         curated = frozenset(g.value for g in store.named_graphs())
+        if after_curated is not None:
+            after_curated(cls(store, report, root, curated))
         if files is None:
             for feed in feeds:
                 t0 = time.perf_counter()

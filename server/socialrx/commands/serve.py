@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import time
 from pathlib import Path
@@ -75,8 +76,41 @@ def startup_report(app, seconds: float, forked: float, validated: float) -> str:
         if pool is not None:
             pids += pool.worker_pids() + [pool.zygote_pid]
     rss, pss = tree_memory_mib(pids)
-    return (f"Started in {seconds:.1f} s (workers forked in {forked:.2f} s, curated graphs validated in {validated:.1f} s); "
+    return (f"Started in {seconds:.1f} s (workers forked in {forked:.2f} s, then {validated:.1f} s waiting for the validation of the curated graphs); "
             f"memory of the {len(pids)} processes: PSS {pss:.0f} MiB (RSS {rss:.0f} MiB summed)")
+
+
+def _fork_validation(curated_kb) -> tuple[int, int]:
+    """Validate the curated graphs in a child process; return its pid and the pipe its verdict comes down."""
+    import pickle
+
+    from ..validate import shapes_graph, validate
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            report = validate(curated_kb, shapes_graph(curated_kb.root))
+            verdict = (report.conforms, report.text())
+        except BaseException as e:  # say why, never hang the server waiting
+            verdict = (False, f"The data could not be validated: {type(e).__name__}: {e}")
+        with os.fdopen(write, "wb") as fh:
+            fh.write(pickle.dumps(verdict))
+        os._exit(0)
+    os.close(write)
+    return pid, read
+
+
+def _collect_validation(pid: int, read: int) -> tuple[bool, str]:
+    import pickle
+
+    with os.fdopen(read, "rb") as fh:
+        data = fh.read()
+    os.waitpid(pid, 0)
+    if not data:
+        return False, "The validation process ended without a verdict."
+    return pickle.loads(data)
 
 
 def run(args) -> int:
@@ -99,9 +133,20 @@ def run(args) -> int:
     settings = Settings(values)
 
     started = time.perf_counter()
+    validation = []  # (pid, pipe) of the validation forked once the curated files are in
+
+    def validate_meanwhile(curated_kb):
+        # Only the curated graphs are validated (imports were checked row by row when imported); a child process
+        # does it on a copy-on-write snapshot while this process loads the imports (issue 12: start-up at 1M).
+        if args.store is None and hasattr(os, "fork"):
+            validation.append(_fork_validation(curated_kb))
+
     try:
-        kb = load_knowledge_base(store_path=args.store, imports=settings.imports_path)
+        kb = load_knowledge_base(store_path=args.store, imports=settings.imports_path, after_curated=validate_meanwhile)
     except KBError as e:
+        for pid, fd in validation:
+            os.close(fd)
+            os.waitpid(pid, 0)
         print(f"{e}\nFix the file and start again.", file=sys.stderr)
         return 2
     if kb.report.files:
@@ -119,14 +164,17 @@ def run(args) -> int:
     app = create_app(settings, kb=kb)
     forked = time.perf_counter() - t0
     t0 = time.perf_counter()
-    report = validate(kb, shapes_graph(kb.root))  # the curated graphs only: imports were checked row by row
+    if validation:
+        conforms, text = _collect_validation(*validation[0])
+    else:
+        report = validate(kb, shapes_graph(kb.root))  # the curated graphs only: imports were checked row by row
+        conforms, text = report.conforms, report.text()
     validated = time.perf_counter() - t0
-    print(report.text())
-    if not report.conforms and not settings.allow_invalid:
+    print(text)
+    if not conforms and not settings.allow_invalid:
         app.extensions["socialrx.store"].close()
         print("Refusing to serve data that does not conform; fix it or pass --allow-invalid.", file=sys.stderr)
         return 1
-    del report
     gc.collect()
     # Let oversized query strings and headers reach our own 413/431 (web/inputs.py: a body and a connection that
     # stays usable) instead of waitress's 431 and a reset; waitress itself cuts off only past this far larger size.
