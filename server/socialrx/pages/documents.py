@@ -31,6 +31,8 @@ def alternates(iri: str) -> list[dict]:
     s = site()
     out = []
     for fmt in FORMATS:
+        if fmt.rdflib_name is None and fmt.key != "html" and is_static():
+            continue  # the static copy keeps the triple twins; the quad twins (TriG, N-Quads) are the live server's
         if s.iris.is_local(iri):
             href = request.script_root + s.iris.path(iri) + fmt.suffix
         else:
