@@ -63,7 +63,9 @@ def void(suffix):
     urls = {"void": page_url("/.well-known/void"), "home": page_url("/"), "sparql": page_url("/sparql"),
             "dump_ttl": page_url("/-/dump.ttl"), "dump_nq": page_url("/-/dump.nq"), "base_iri": s.iris.base + "id/",
             "described": s.iris.base + ".well-known/void", "contact": page_url(contact)}
-    graph = s.cached(("void", request.host_url), lambda: dataset.void(s.store, s.catalogue, urls, s.iris.base + EXAMPLE))
+    # Counting every statement is a whole-store query, built once per graph version: it runs in the user lane
+    # (query_time_limit_ms), not under the shorter limit of page queries.
+    graph = s.cached(("void", request.host_url), lambda: dataset.void(current_app.extensions["socialrx.store"], s.catalogue, urls, s.iris.base + EXAMPLE))
     links = [(request.script_root + "/.well-known/void" + f.suffix, "alternate", f.mimetype) for f in RDF_FORMATS]
     if fmt.key == "html":
         html = render_template("void.html", d=dataset.void_summary(graph, urls["described"] + "#dataset"),
