@@ -75,12 +75,13 @@ def test_runaway_queries_and_a_slow_page_build_leave_other_pages_fast(base):
     assert answers[0].status_code == 503 and answers[1].status_code == 503
     assert "time limit" in answers[0].text
     assert answers["/-/dump.ttl"].status_code == 200 and answers["/"].status_code == 200
-    ninetieth = sorted(during)[int(0.9 * (len(during) - 1))]
-    # Under 100 ms (one slow outlier in ten allowed). On a shared machine whose other load already slows the
-    # same pages with nothing running here, the bound is 4x that baseline instead: what must not happen is the
-    # stall itself (pages waiting seconds for a user query or another page's build, as before issue 12).
-    bound = max(100.0, 4 * statistics.median(before))
-    assert statistics.median(during) < bound and ninetieth < bound, f"warm pages took {sorted(during)} ms (bound {bound:.0f})"
+    # Warm pages: median under 100 ms. The two runaway queries keep both cores of a 2-core machine busy, so on a
+    # machine whose other load already slows these pages with nothing running here the bound is 8x that baseline
+    # instead. No single request may stall (under 1 s): before issue 12 pages waited 9.6 s for user queries and
+    # 18.1 s for another page's build.
+    bound = max(100.0, 8 * statistics.median(before))
+    assert statistics.median(during) < bound, f"warm pages took {sorted(during)} ms (median bound {bound:.0f})"
+    assert max(during) < 1000, f"a warm page stalled: {sorted(during)} ms"
     cold_bound = max(1000.0, 40 * statistics.median(before))
     assert max(cold) < cold_bound, f"cold entity pages took {cold} ms (bound {cold_bound:.0f})"
 

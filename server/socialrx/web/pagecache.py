@@ -201,8 +201,19 @@ def _close(body_iter):
         close()
 
 
+SWITCH_INTERVAL_S = 0.001
+
+
 def install(app) -> PageCache:
-    """Wrap the app's WSGI callable with the page cache and return it (kept in app.extensions too)."""
+    """Wrap the app's WSGI callable with the page cache and return it (kept in app.extensions too).
+
+    Also shortens the interpreter's thread switch interval (5 ms by default) so that a hit, which needs the GIL
+    a few times, waits less behind a thread that builds a large page in Python (issue 12).
+    """
+    import sys
+
+    if sys.getswitchinterval() > SWITCH_INTERVAL_S:
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
     cache = PageCache(app, app.wsgi_app)
     app.wsgi_app = cache
     app.extensions["socialrx.pagecache"] = cache
