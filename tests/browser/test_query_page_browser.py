@@ -1,7 +1,7 @@
 """A query page in a real browser (Debian chromium through Playwright) against the app served by waitress."""
 
 import pytest
-from browser_support import AXE, screenshot
+from browser_support import axe_check, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -35,13 +35,13 @@ def test_the_query_page_loads_with_form_sparql_and_results(page, live_server):
 def test_changing_the_form_changes_the_results(page, live_server):
     page.goto(f"{live_server}/queries/schemes-by-aim")
     before = result_rows(page).count()
-    page.select_option("select#param-aim", label="Reduce hospital admissions and readmissions")
+    page.select_option("select#param-aim", label="Holistic system change")
     with page.expect_navigation():
         page.get_by_role("button", name="Run the query").click()
-    assert "aim=https%3A%2F%2Fw3id.org%2Fsocialrx%2Fid%2Fvocab%2Faims%2Freduce-hospital-admissions" in page.url
+    assert "aim=https%3A%2F%2Fw3id.org%2Fsocialrx%2Fid%2Fvocab%2Faims%2Fholistic-system-change" in page.url
     assert result_rows(page).count() == 1 < before
-    assert "The Camden Stroke Navigation Service" in result_rows(page).first.inner_text()
-    assert page.locator("select#param-aim").input_value().endswith("/reduce-hospital-admissions")
+    assert "Dorset Community Action VCSE community navigator" in result_rows(page).first.inner_text()
+    assert page.locator("select#param-aim").input_value().endswith("/holistic-system-change")
     screenshot(page, "query-form-changed")
 
     page.goto(f"{live_server}/queries/schemes-for-age")
@@ -85,7 +85,4 @@ def test_open_in_the_editor_carries_the_query_and_its_values(page, live_server):
                                   "/queries/schemes-for-age?age=eighty"])
 def test_query_pages_have_no_serious_accessibility_problems(page, live_server, path):
     page.goto(live_server + path)
-    page.add_script_tag(path=str(AXE))
-    problems = page.evaluate("async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']}))"
-                             ".violations.filter(v => ['serious', 'critical'].includes(v.impact)).map(v => v.id)")
-    assert problems == []
+    assert axe_check(page) == []  # axe goes in through DevTools: the site's CSP refuses an injected <script>
