@@ -22,6 +22,7 @@ SETTINGS = (
     Setting("store_path", None, "Folder of an on-disk embedded store; a restart reuses it instead of re-parsing the Turtle"),
     Setting("imports_path", None, "Folder of imported datasets (N-Quads written by `socialrx import` and `socialrx enrich`); default: imports/ beside data/"),
     Setting("page_size", 50, "Rows per page on index pages and incoming-link lists"),
+    Setting("connection_limit", 1000, "Most connections `socialrx serve` (waitress) keeps open at once; waitress's own default of 100 leaves the rest waiting unserved"),
     Setting("editable", False, "Turn on the change-and-review workflow: report forms, reviewer sign-in and /-/review; off, no writing route exists"),
     Setting("changes_db", None, "SQLite file holding proposals and reviewer accounts; default: .socialrx/changes.sqlite beside data/"),
     Setting("session_cookie_secure", True, "Send the reviewer's session cookie only over HTTPS (browsers treat http://127.0.0.1 and localhost as secure)"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import sys
 import time
@@ -180,11 +181,15 @@ def run(args) -> int:
     # stays usable) instead of waitress's 431 and a reset; waitress itself cuts off only past this far larger size.
     header_limit = max(settings.max_request_kb * 1024 * 32, 8 * 1024 * 1024)
     try:
-        server = create_server(app, host=args.host, port=args.port, threads=args.threads, ident="socialrx", max_request_header_size=header_limit)
+        # waitress accepts 100 connections by default and leaves the rest waiting unserved (bench/README.md, Load).
+        server = create_server(app, host=args.host, port=args.port, threads=args.threads, ident="socialrx",
+                               max_request_header_size=header_limit, connection_limit=settings.connection_limit)
     except OSError as e:
         app.extensions["socialrx.store"].close()
         print(f"Cannot listen on {args.host}:{args.port}: {e.strerror}. Stop what uses it or pick another --port.", file=sys.stderr)
         return 2
+    # waitress warns "Task queue depth is N" on every queued request under load: 40,000 lines a minute in the bench.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     print(startup_report(app, time.perf_counter() - started, forked, validated))
     from ..web.entities import warm
 
