@@ -83,8 +83,9 @@ def _int(args, name: str, default: int, least: int) -> int:
     text = (args.get(name) or "").strip()
     if not text:
         return default
-    if not text.isdigit() or int(text) < least:
-        raise ParamError(f"{name}={text!r} is not a whole number of at least {least}.")
+    # ASCII digits only, and few enough for int() (Python refuses over 4,300 digits; "²" is a digit to isdigit()).
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or int(text) < least:
+        raise ParamError(f"{name}={text[:20]!r} is not a whole number of at least {least} (at most 9 digits).")
     return int(text)
 
 
