@@ -82,7 +82,7 @@ class Overview:
 def build(store, catalogue, index_builder, base: str) -> Overview:
     """Read the overview from the store: one pass over the scheme table plus five small queries."""
     table = index_builder.table(INDEXES["schemes"])
-    counts = {name: len(index_builder.table(spec)) for name, spec in INDEXES.items()}
+    counts = {name: index_builder.count(spec) for name, spec in INDEXES.items()}
     sections = {}
     for key, path in SECTIONS:
         scheme = base + path
