@@ -85,4 +85,6 @@ def test_nquads_dump_keeps_each_statement_in_its_source_graph(client, kb):
     assert sum(1 for _ in ds.quads((None, None, None, None))) == len(kb)
     camden = rdflib.URIRef("https://w3id.org/socialrx/id/scheme/camden-stroke-navigation-service")
     graphs = {str(g) for _, _, _, g in ds.quads((camden, None, None, None))}
-    assert graphs == {"https://w3id.org/socialrx/id/source/care-forum-infographic"}
+    # The infographic, and the editors' 2026 check of public pages that records its status (issue 9).
+    assert graphs == {"https://w3id.org/socialrx/id/source/care-forum-infographic",
+                      "https://w3id.org/socialrx/id/source/socialrx-editorial-check-2026-11"}
