@@ -248,14 +248,24 @@ def _postcode_place(store, text: str) -> Place | None:
     else:
         label = postcodes.parse(text)
         iri, kind = postcode_iri(label), "postcode"
-    rows = store.query(postcodes.UNIT_QUERY, bindings={"unit": URIRef(iri)}).rows
+    if not postcodes.safe_iri(iri):
+        return None
+    # The unit's (or district's) own areas: srx:within, or srx:overlaps for a district split between areas.
+    rows = store.query(postcodes.UNIT_QUERY % f"<{iri}>").rows
     if not rows:
         return None
-    areas = {}
+    how = {}
     for row in rows:
-        if "area" in row:
-            areas.setdefault(row["area"]["value"], {"iri": row["area"]["value"], "label": row.get("areaLabel", {}).get("value", ""),
-                                                    "how": row.get("how", {}).get("value", "within")})
+        if "overlaps" in row:
+            how.setdefault(row["overlaps"]["value"], "overlaps")
+        if "within" in row:
+            how[row["within"]["value"]] = "within"
+    areas = {}
+    direct = [a for a in how if postcodes.safe_iri(a)]
+    for row in store.query(postcodes.AREAS_QUERY % " ".join(f"<{a}>" for a in direct)).rows if direct else []:
+        area = row["area"]["value"]
+        if area in how:
+            areas.setdefault(area, {"iri": area, "label": row.get("areaLabel", {}).get("value", ""), "how": how[area]})
     return Place(iri, label, kind, sorted(areas.values(), key=lambda a: a["label"] or a["iri"]), attributions(store, [iri]))
 
 
