@@ -13,7 +13,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Mapping
 
-from rdflib import URIRef
 
 from .. import postcodes
 from ..catalogue import Catalogue
