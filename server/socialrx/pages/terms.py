@@ -124,7 +124,8 @@ class TermMaker:
                 link = CODES[prop][1].format(code) if CODES[prop][1] else iri
                 view.code = Code(system, code, link)
                 view.href, view.external = link, True
-            elif prop in LINK_OUT and not self.iris.is_local(iri):
+            elif prop in LINK_OUT and (not self.iris.is_local(iri) or prop == OWL.versionIRI):
+                # The version IRI is shown as the identifier it is (on the live site it answers with a 303).
                 view.href, view.external, view.label = iri, True, iri if not self.catalogue.has_label(iri) else view.label
             return view
         if isinstance(term, BNode):
