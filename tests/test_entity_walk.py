@@ -7,6 +7,8 @@ import pytest
 import rdflib
 
 BASE = "https://w3id.org/socialrx/"
+IMPORTS = BASE + "graph/import/"
+SAMPLE_PER_IMPORT = 40
 FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".rdf": "xml"}
 
 
@@ -19,12 +21,21 @@ def union(kb):
 @pytest.fixture(scope="module")
 def our_iris(kb):
     """Every IRI under the base, in any position of any quad, read straight from the quad store (not the site)."""
-    found = set()
+    found, imported = set(), {}
     for q in kb.store:
+        graph = getattr(q.graph_name, "value", "")
+        if graph == BASE + "graph/queries":
+            continue  # the query catalogue's own description: plumbing, not shown as pages (issue 11 item 3)
         for term in (q.subject, q.predicate, q.object, q.graph_name):
             value = getattr(term, "value", None)
             if type(term).__name__ == "NamedNode" and value.startswith(BASE):
-                found.add(value)
+                if graph.startswith(IMPORTS):
+                    imported.setdefault(graph, set()).add(value)
+                else:
+                    found.add(value)
+    # The shipped imports hold 27,000 postcode units built by one importer: a sample of each import stands for it.
+    for values in imported.values():
+        found.update(sorted(values - found)[:SAMPLE_PER_IMPORT])
     return sorted(found)
 
 
@@ -61,6 +72,8 @@ def test_every_iri_resolves_to_a_page_and_every_rdf_format(client, our_iris, uni
     for iri in our_iris:
         path = page_of(iri)
         page = client.get(path)
+        if page.status_code == 303 and iri.startswith(BASE + "def/0."):
+            continue  # the ontology's version IRI answers with its document (/def/), tested in test_linked_data
         if page.status_code != 200 or page.mimetype != "text/html":
             problems.append(f"{path}: HTML answered {page.status_code}")
             continue
@@ -78,6 +91,10 @@ def test_every_iri_resolves_to_a_page_and_every_rdf_format(client, our_iris, uni
                 problems.append(f"{path}{suffix}: does not parse: {e}")
                 continue
             have = {value_key(t) for t in graph}
+            if 'rel="next"' in resp.headers.get("Link", ""):
+                # A node with over 1,000 incoming links comes in pages (issue 12): the first page holds all its own
+                # statements and the first incoming ones; the rest are one rel="next" away.
+                about = {t for t in about if t[0] == subject}
             missing = [t for t in about if value_key(t) not in have]
             if missing:
                 problems.append(f"{path}{suffix}: lacks {len(missing)} of {len(about)} statements, e.g. {missing[0]}")
