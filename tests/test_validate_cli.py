@@ -1,6 +1,7 @@
 """`socialrx validate`: exit codes, triple counts per file, report formats, file:line syntax errors."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +16,9 @@ def socialrx(*args):
 def test_shipped_data_exits_0_and_prints_triples_per_file():
     run = socialrx("validate")
     assert run.returncode == 0, run.stderr
-    assert "triples  data/schemes/camden-stroke-navigation-service.trig" in run.stdout
-    assert "triples  ontology/socialrx.ttl" in run.stdout
+    # One line per file: triples, seconds and memory, then the file (issue 12: serve reports load time and memory)
+    assert re.search(r"\d+ triples .*  data/schemes/camden-stroke-navigation-service\.trig", run.stdout)
+    assert re.search(r"\d+ triples .*  ontology/socialrx\.ttl", run.stdout)
     assert "The data conforms to the shapes" in run.stdout
 
 
