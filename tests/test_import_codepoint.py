@@ -1,6 +1,8 @@
 """OS Code-Point Open import on a real slice of bs.csv: grid references to WGS 84 with pyproj, districts and wards,
 postcode districts, provenance with the OS attribution, idempotent re-import, refusals by line and column."""
 
+import os
+
 import pytest
 from imports_support import FIXTURES, ID, SRX, graph_of, import_fixture, objects
 
