@@ -19,6 +19,8 @@ from support import has_oxigraph, has_virtuoso, oxigraph_serving, virtuoso_servi
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "server"))  # works without `pip install -e .` too
 
+from store_support import close_app, new_app  # noqa: E402 (needs server/ on sys.path)
+
 
 # -- store, app and live server ---------------------------------------------------------------------
 
@@ -39,18 +41,6 @@ def store(kb):
     opened = open_store(kb, Settings())
     yield opened
     opened.close()
-
-
-def new_app(kb, **settings):
-    """The Flask app over kb with one query worker unless settings say otherwise; close its store with close_app."""
-    from socialrx.settings import Settings
-    from socialrx.web import create_app
-
-    return create_app(Settings({"query_workers": 1, **settings}), kb=kb)
-
-
-def close_app(application) -> None:
-    application.extensions["socialrx.store"].close()
 
 
 @pytest.fixture

@@ -123,7 +123,7 @@ FORMULAS = ['=HYPERLINK("https://example.org/","click")', "+1+1", "-2+3", "@SUM(
 @pytest.fixture(scope="module")
 def formula_base(kb, serve, tmp_path_factory):
     """The app with a catalogue of one query whose cells look like formulas (no shipped data has such cells)."""
-    from conftest import close_app, new_app
+    from store_support import close_app, new_app
     from socialrx.catalogue import Catalogue
 
     folder = tmp_path_factory.mktemp("queries")

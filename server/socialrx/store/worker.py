@@ -188,6 +188,10 @@ def _fork(target, *args) -> int:
     return pid
 
 
+class _WorkerEnded(Exception):
+    """A worker's connection closed before it replied."""
+
+
 class Worker:
     def __init__(self, pid: int, conn: Connection):
         self.pid, self.conn = pid, conn
@@ -261,11 +265,30 @@ class Pool:
             self._idle.put(self._spawn())
 
     def run(self, request: dict, timeout_s: float) -> dict:
-        """Send a request to a free worker and return its reply; raise QueryTimeout at the deadline."""
+        """Send a request to a free worker and return its reply; raise QueryTimeout at the deadline.
+
+        A worker that ends without replying is replaced and the query is tried once more on a fresh one: a worker
+        killed from outside while idle can still accept the request (its socket closes only after its memory is
+        torn down), and queries are read-only, so a second try is safe. Two ends in a row mean the query itself
+        stops the engine.
+        """
         if self._closed:
             raise QueryError("The query store has been closed.", status=503)
         deadline = time.monotonic() + timeout_s
         message = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        for attempt in (1, 2):
+            try:
+                return self._run_once(message, deadline, timeout_s)
+            except _WorkerEnded:
+                if attempt == 2 or self._closed:
+                    raise QueryError(
+                        "The query engine stopped while running this query (its worker process ended), so there is "
+                        "no answer. The query may be too long or too deeply nested for the engine: simplify it and "
+                        "try again.",
+                        status=500,
+                    ) from None
+
+    def _run_once(self, message: bytes, deadline: float, timeout_s: float) -> dict:
         for _ in range(self.size + 1):
             try:
                 worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.001))
@@ -292,11 +315,7 @@ class Pool:
             healthy = not reply.pop("recycle", False)
             return reply
         except (EOFError, OSError, pickle.UnpicklingError):
-            raise QueryError(
-                "The query engine stopped while running this query (its worker process ended), so there is no "
-                "answer. The query may be too long or too deeply nested for the engine: simplify it and try again.",
-                status=500,
-            ) from None
+            raise _WorkerEnded() from None
         finally:
             if healthy and not self._closed:
                 self._idle.put(worker)
