@@ -121,9 +121,19 @@ def test_scheme_page_shows_status_with_checked_date_and_source(client):
 
 def test_scheme_without_contact_says_not_stated_by_any_source(client):
     text = section(client.get("/id/scheme/healthy-alternatives").get_data(as_text=True))
+    # One row names what no source states, so a scheme we know little about stays short (issue 11.2).
+    assert row(text, "Not stated by any source") == (
+        "Not stated by any source How to refer, Who can refer, Website, Phone, Email, Address, Cost")
     for key in ("How to refer", "Who can refer", "Website", "Phone", "Email", "Address", "Cost"):
-        assert row(text, key) == f"{key} {NOT_STATED}", key
+        assert f'<dt class="nhsuk-summary-list__key">{key}</dt>' not in text, key
     assert "Not known" in row(text, "Status")
+
+
+def test_stated_rows_stay_and_only_the_others_fold(client):
+    text = section(client.get("/id/scheme/brighton-and-hove-community-navigation-pilot").get_data(as_text=True))
+    folded = row(text, "Not stated by any source")
+    assert "How to refer" not in folded and "Cost" not in folded  # stated by a source: rows of their own
+    assert "Phone" in folded and "Email" in folded
 
 
 def test_stated_facts_show_with_their_source(client):

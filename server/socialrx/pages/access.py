@@ -135,6 +135,20 @@ class Access:
     def contact_rows(self) -> list[tuple[str, list[Item]]]:
         return [("Website", self.website), ("Phone", self.phone), ("Email", self.email), ("Address", self.address), ("Cost", self.cost)]
 
+    @property
+    def rows(self) -> list[tuple[str, list[Item]]]:
+        """Every row after the status, in the order people read them."""
+        return [("How to refer", self.how_to_refer), ("Who can refer", self.who_can_refer), *self.contact_rows]
+
+    @property
+    def stated_rows(self) -> list[tuple[str, list[Item]]]:
+        return [(label, items) for label, items in self.rows if items]
+
+    @property
+    def unstated(self) -> list[str]:
+        """The rows no source fills: shown together on one line, so a scheme we know little about stays short."""
+        return [label for label, items in self.rows if not items]
+
 
 def scheme_access(store, iri: str) -> Access | None:
     """Return the facts people act on for a scheme or service, or None when the resource is not a service."""
