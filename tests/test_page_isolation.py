@@ -98,3 +98,62 @@ def test_a_page_whose_query_overruns_answers_503_with_a_clear_message(make_app, 
     # User queries keep their own, longer limit.
     ok = requests.get(base + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"}, timeout=30)
     assert ok.status_code == 200 and ok.json()["boolean"] is True
+
+
+def shipped_postcodes(n: int) -> list[str]:
+    """A sample of the shipped BS postcodes, read from the shipped file (distinct, so no answer comes from the cache)."""
+    import gzip
+    import random
+
+    from socialrx import paths
+
+    marker = "<https://w3id.org/socialrx/def/postcode> \""
+    with gzip.open(paths.kb_root() / "data" / "imports" / "os-codepoint.nq.gz", "rt", encoding="utf-8") as fh:
+        codes = sorted(line.split(marker, 1)[1].split('"', 1)[0] for line in fh if marker in line and "/id/postcode/" in line)
+    return random.Random(12).sample(codes, n)
+
+
+def test_runaway_queries_leave_postcode_and_find_fast(base):
+    """/postcode, /postcode.json and /find query on the page lane: two runaway /sparql queries filling both user
+    workers do not make them wait (before, /postcode and /find queried on the user lane and waited for them)."""
+    session = requests.Session()
+    codes = iter(shipped_postcodes(400))
+
+    def lookups():
+        pc = next(codes)
+        return [f"/postcode?pc={pc}", f"/postcode.json?pc={next(codes)}", f"/find?postcode={next(codes)}&age=70&need=lonely"]
+
+    for _ in range(3):  # templates, the page lane's per-version caches (labels, vocabulary, area choices)
+        for path in lookups():
+            assert session.get(base + path, timeout=60).status_code == 200, path
+    before = [ms for _ in range(10) for ms in (timed_get(session, base + p)[1] for p in lookups())]
+
+    answers = {}
+
+    def runaway(k):
+        answers[k] = requests.get(base + "/sparql", params={"query": RUNAWAY}, headers={"Accept": "text/csv"}, timeout=60)
+
+    busy = [threading.Thread(target=runaway, args=(k,)) for k in range(2)]
+    for t in busy:
+        t.start()
+    time.sleep(0.5)  # both user workers are now inside their runaway query
+    during = {"postcode": [], "postcode.json": [], "find": []}
+    started = time.perf_counter()
+    while time.perf_counter() - started < 3.0:
+        for path in lookups():
+            resp, ms = timed_get(session, base + path)
+            assert resp.status_code == 200, (path, resp.text[:300])
+            during[path[1:].split("?")[0]].append(ms)
+    runaway_running = all(t.is_alive() for t in busy)
+    for t in busy:
+        t.join(timeout=60)
+    print(f"\nlookups before: p50 {statistics.median(before):.1f} ms; while two runaway queries ran: "
+          + "; ".join(f"/{k} p50 {statistics.median(v):.1f} ms max {max(v):.1f} ms (n={len(v)})" for k, v in during.items()))
+    assert runaway_running, "the runaway queries ended before the lookups were measured"
+    assert answers[0].status_code == 503 and answers[1].status_code == 503
+    # Under 100 ms; on a machine whose other load already slows them with nothing running here, 8x that baseline
+    # (as for the warm pages above). No single lookup may wait for the runaway queries (their limit is 20 s).
+    bound = max(100.0, 8 * statistics.median(before))
+    for kind, times in during.items():
+        assert statistics.median(times) < bound, f"/{kind} took {sorted(times)} ms (median bound {bound:.0f})"
+        assert max(times) < 2000, f"a /{kind} request waited: {sorted(times)} ms"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
+from ..importers.nquads import safe_iri
 from ..namespaces import SCHEMA, sparql_prologue
 from .iris import local_name, ox_rows, value_rows
 
@@ -89,6 +91,65 @@ def _literal(raw):
     return Literal(raw.value, lang=raw.language, datatype=raw.datatype, normalize=False)
 
 
+TYPE_BATCH = 500  # IRIs per VALUES lookup
+TYPE_SCAN_OVER = 20_000  # asked for more IRIs than this at once: read every typed subject in one scan instead
+TYPE_CACHE_MAX = 500_000  # IRIs whose types are kept (per graph version) before the cache starts again
+
+
+class Types:
+    """rdf:type of a resource, read from the store when first asked for and kept for the graph version.
+
+    Types used to be read for every subject when the first page was built; with 2.7 M imported postcodes that
+    is 22 M triples and overran the page-query limit (issue 12, items 1 and 6). Now a page reads the types of
+    the IRIs it shows (a VALUES lookup); a caller that needs very many (the search index) reads them all once.
+    """
+
+    def __init__(self, store):
+        self._store = store
+        self._known: dict[str, set[str]] = {}
+        self._all = False
+        self._lock = threading.Lock()
+
+    def get(self, iri: str, default=None):
+        found = self._known.get(iri)
+        if found is None and not self._all:
+            self.prefetch((iri,))
+            found = self._known.get(iri)
+        return found if found else default
+
+    def prefetch(self, iris) -> None:
+        if self._all:
+            return
+        missing = [i for i in dict.fromkeys(iris) if i not in self._known]
+        if not missing:
+            return
+        if len(missing) > TYPE_SCAN_OVER:
+            return self._read_all()
+        if len(self._known) + len(missing) > TYPE_CACHE_MAX:
+            self._known = {}
+        for i in missing:
+            self._known.setdefault(i, set())  # no type, or not an IRI: nothing to ask
+        asked = [i for i in missing if safe_iri(i)]
+        for start in range(0, len(asked), TYPE_BATCH):
+            batch = asked[start:start + TYPE_BATCH]
+            found: dict[str, set[str]] = {i: set() for i in batch}
+            values = " ".join(f"<{i}>" for i in batch)
+            res = self._store.query(f"SELECT ?s ?t WHERE {{ VALUES ?s {{ {values} }} ?s a ?t FILTER(isIRI(?t)) }}", max_rows=BULK_ROWS)
+            for s, t in value_rows(res, "s", "t"):
+                found.setdefault(s, set()).add(t)
+            self._known.update(found)
+
+    def _read_all(self) -> None:
+        with self._lock:
+            if self._all:
+                return
+            types: dict[str, set[str]] = defaultdict(set)
+            res = self._store.query("SELECT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?t)) }", max_rows=BULK_ROWS)
+            for s, t in value_rows(res, "s", "t"):
+                types[s].add(t)
+            self._known, self._all = dict(types), True
+
+
 class Catalogue:
     """What the site needs to name and classify any resource, without a query per term."""
 
@@ -96,7 +157,7 @@ class Catalogue:
         self._labels = defaultdict(list)
         self._alts = defaultdict(set)
         self._descriptions = defaultdict(list)
-        self.types = defaultdict(set)
+        self.types = Types(store)
         self.superclasses = defaultdict(set)
         self._load(store)
         self._label_cache: dict[str, str] = {}
@@ -115,13 +176,13 @@ class Catalogue:
                 self._descriptions[key].append((descriptions[p], _Raw(o)))
             else:
                 self._alts[key].add(o.value)
-        res = store.query("SELECT ?s ?t WHERE { ?s a ?t FILTER(isIRI(?t)) }", max_rows=BULK_ROWS)
-        types = self.types
-        for s, t in value_rows(res, "s", "t"):
-            types[s].add(t)
         res = store.query(sparql_prologue(["rdfs"]) + "SELECT ?c ?sup WHERE { ?c rdfs:subClassOf ?sup FILTER(isIRI(?sup)) }", max_rows=BULK_ROWS)
         for c, sup in value_rows(res, "c", "sup"):
             self.superclasses[c].add(sup)
+
+    def prefetch_types(self, iris) -> None:
+        """Read the types of many IRIs at once (before asking is_a / most_specific_types of each)."""
+        self.types.prefetch(iris)
 
     def has_label(self, iri: str) -> bool:
         return iri in self._labels or iri in self._alts

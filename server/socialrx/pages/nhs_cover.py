@@ -94,7 +94,7 @@ def nhs_cover(store, iri: str) -> NHSCover:
     vias = sorted({r["via"]["value"] for r in store.query(UP, bindings={"x": URIRef(iri)}).rows if "via" in r})
     vias = [v for v in vias if safe_iri(v)]
     rows = store.query(QUERY % " ".join(f"<{v}>" for v in vias)).rows if vias else []
-    practices = {r["body"]["value"]: int(r["practices"]["value"]) for r in store.query(PRACTICES).rows} if rows else {}
+    practices = _practices(store) if rows else {}
     found = {
             CoveringBody(
                 iri=r["body"]["value"], label=r["label"]["value"], kind=KINDS[r["kind"]["value"].rsplit("/", 1)[-1]],
@@ -110,6 +110,24 @@ def nhs_cover(store, iri: str) -> NHSCover:
     now = [b for b in bodies if b.current]
     between = [b for b in bodies if not b.at_infographic_time and not b.current]
     return NHSCover(now=now, then=then, between=between)
+
+
+_PRACTICES: dict = {}  # graph version -> {body: practices}: one aggregate over every practice, read once per version
+_PRACTICES_KEPT = 4
+
+
+def _practices(store) -> dict[str, int]:
+    """GP practices per commissioning body, for the store's current data (its `version` changes on every reload)."""
+    version = getattr(store, "version", None)
+    version = None if version in (None, "0") else version  # "0": a store that never loaded names no data
+    found = _PRACTICES.get(version) if version is not None else None
+    if found is None:
+        found = {r["body"]["value"]: int(r["practices"]["value"]) for r in store.query(PRACTICES).rows}
+        if version is not None:
+            while len(_PRACTICES) >= _PRACTICES_KEPT:
+                _PRACTICES.pop(next(iter(_PRACTICES)))
+            _PRACTICES[version] = found
+    return found
 
 
 def _value(row, name):

@@ -50,7 +50,10 @@ class SearchIndex:
     def __init__(self, catalogue, is_ours, primary_classes=()):
         started = time.perf_counter()
         self.entries: list[Entry] = []
-        for iri in sorted(catalogue.subjects_labelled()):
+        subjects = sorted(catalogue.subjects_labelled())
+        if primary_classes:
+            catalogue.prefetch_types(subjects)
+        for iri in subjects:
             label = catalogue.label(iri)
             fields = [("label", label)]
             fields += [("alt", a) for a in catalogue.alt_labels(iri)]

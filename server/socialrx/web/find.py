@@ -29,7 +29,7 @@ def _catalogue() -> Catalogue:
 
 def _answer():
     """(status, answer, error) for the request: 400 for input to change, 404 for a postcode we do not hold."""
-    store = context.store()
+    store = context.page_store()
     vocab = vocabulary(store)
     args = {k: request.args.get(k, "") for k in ("postcode", "area", "age", "need", "referral")}
     try:
@@ -60,7 +60,7 @@ def page():
     if fmt in TWINS:
         return as_json() if fmt == "json" else as_csv()
     status, answer, error = _answer()
-    store = context.store()
+    store = context.page_store()
     vocab = vocabulary(store)
     alternates = _alternates(answer) if status == 200 and answer.place else []
     html = render_template("find.html", answer=answer, error=error, status=status, alternates=alternates,

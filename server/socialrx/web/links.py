@@ -12,7 +12,7 @@ bp = Blueprint("links", __name__)
 
 @bp.get("/-/links")
 def page():
-    report = linkreport.build(context.store())
+    report = linkreport.build(context.page_store())
     only = request.args.get("scheme")
     rows = [i for i in report.identifiers if not only or i.scheme == only]
     return render_template("links.html", report=report, rows=rows, schemes=linkreport.SCHEMES, only=only or "")
@@ -20,4 +20,4 @@ def page():
 
 @bp.get("/-/links.json")
 def as_json():
-    return jsonify(linkreport.build(context.store()).as_dict())
+    return jsonify(linkreport.build(context.page_store()).as_dict())

@@ -17,7 +17,7 @@ SCHEDULE_PARAMS = ("day", "start_time", "end_time")
 def directory() -> Directory:
     root = request.host_url.rstrip("/")
     s = site()
-    return s.cached(("oruk", root), lambda: Directory(context.store(), lambda iri: root + s.iris.path(iri)))
+    return s.cached(("oruk", root), lambda: Directory(context.page_store(), lambda iri: root + s.iris.path(iri)))
 
 
 def _error(status: int, message: str):

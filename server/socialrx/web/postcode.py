@@ -26,7 +26,7 @@ def _answer(pc_text: str | None):
     if pc_text is None or not pc_text.strip():
         return 200, "", None, ""
     try:
-        answer = postcodes.find(context.store(), pc_text)
+        answer = postcodes.find(context.page_store(), pc_text)
     except postcodes.MalformedPostcode as e:
         return 400, pc_text.strip()[:20], None, str(e)
     shown = postcodes.parse_outward(pc_text) or postcodes.parse(pc_text)
