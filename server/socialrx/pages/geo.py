@@ -2,8 +2,9 @@
 postcode districts by the mean point of their units, areas by theirs (see socialrx.importers.os_codepoint).
 
 A point is {"iri", "label", "lat", "lon", "kind", "note"}; kind is "area" (sized by its scheme count, as the
-overview draws it), "practice", "district" or "postcode". Every query starts from the practices or the postcode
-districts (a few thousand at most), never from the postcode units, so pages stay fast however many are imported.
+overview draws it), "practice", "district", "postcode" or "service" (a service at one of its locations). Every
+query starts from the practices, the postcode districts or the services' locations (a few thousand at most), never
+from the postcode units, so pages stay fast however many are imported.
 """
 
 from __future__ import annotations
@@ -43,8 +44,19 @@ DISTRICTS = PROLOGUE + """SELECT ?d ?code ?units ?lat ?lon ?area WHERE {
   OPTIONAL { ?d srx:within|srx:overlaps ?area }
 } ORDER BY ?code LIMIT %d"""
 
-# The areas above a few areas (walking srx:within upwards from each, bound through VALUES).
-ABOVE = PROLOGUE + "SELECT ?x ?up WHERE { VALUES ?x { %s } ?x srx:within* ?up }"
+# Services at their locations (imported ORUK directories give schema:location places with coordinates; the
+# importer keeps only points on Earth). With an area, only services serving it or an area within it.
+# The area test walks up from each service (FILTER EXISTS), never down from the area through its postcode units.
+SERVICE_LOCATIONS = sparql_prologue(["srx", "rdfs", "schema"]) + """SELECT ?s ?label ?place ?lat ?lon WHERE {
+  ?s schema:location ?l . ?l srx:latitude ?lat ; srx:longitude ?lon .
+  OPTIONAL { ?s rdfs:label ?label } OPTIONAL { ?l rdfs:label ?place }%s
+} ORDER BY ?s ?l LIMIT %d"""
+SERVING = "\n  FILTER EXISTS { ?s srx:areaServed/srx:within* ?area }"
+
+# The areas directly above some areas (bound through VALUES); _above repeats it one level at a time. Not
+# `srx:within*` from a VALUES list: Virtuoso 7.2.5 refuses that ("transitive start not given", docs/scale.md).
+ABOVE = PROLOGUE + "SELECT ?x ?up WHERE { VALUES ?x { %s } ?x srx:within ?up }"
+ABOVE_LEVELS = 20  # deeper than any chain of areas (postcode unit, ward, district, county, region, country)
 
 
 def _v(row, name):
@@ -55,9 +67,23 @@ def _above(store, areas) -> dict[str, set[str]]:
     """Each area → itself and every area it lies within."""
     areas = [a for a in dict.fromkeys(areas) if a and safe_iri(a)]
     found: dict[str, set[str]] = {a: {a} for a in areas}
-    if areas:
-        for r in store.query(ABOVE % " ".join(f"<{a}>" for a in areas), max_rows=100_000).rows:
-            found[_v(r, "x")].add(_v(r, "up"))
+    parents: dict[str, set[str]] = {}
+    level = areas
+    for _ in range(ABOVE_LEVELS):
+        if not level:
+            break
+        for a in level:
+            parents[a] = set()
+        for r in store.query(ABOVE % " ".join(f"<{a}>" for a in level), max_rows=100_000).rows:
+            parents[_v(r, "x")].add(_v(r, "up"))
+        level = sorted({up for a in level for up in parents[a] if up not in parents and safe_iri(up)})
+    for a in areas:
+        todo = [a]
+        while todo:
+            for up in parents.get(todo.pop(), ()):
+                if up not in found[a]:
+                    found[a].add(up)
+                    todo.append(up)
     return found
 
 
@@ -127,6 +153,23 @@ def answer_points(answer) -> list[dict]:
              "kind": "district" if answer.kind == "district" else "postcode", "note": f"{what} {answer.postcode}"}]
 
 
+def service_points(store, area: str | None = None) -> list[dict]:
+    """Services at their locations (kind "service"): every one, or those serving the area when one is given."""
+    query = SERVICE_LOCATIONS % (SERVING if area else "", MAX_POINTS)
+    found = store.query(query, bindings={"area": URIRef(area)} if area else None, max_rows=MAX_POINTS).rows
+    points = []
+    for r in found:
+        try:
+            lat, lon = float(_v(r, "lat")), float(_v(r, "lon"))
+        except ValueError:
+            continue
+        label = _v(r, "label") or _v(r, "s")
+        where = f" at {_v(r, 'place')}" if _v(r, "place") else ""
+        points.append({"iri": _v(r, "s"), "label": label, "lat": lat, "lon": lon, "kind": "service", "note": f"{label}{where}",
+                       "place": _v(r, "place")})
+    return points
+
+
 POSTCODES_IN = PROLOGUE + "SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE { ?u srx:within ?area ; a srx:PostcodeUnit }"
 
 
@@ -146,14 +189,15 @@ class Geo:
         return practices(self._store(), area)
 
     def area_points(self, area: str, practice_rows: list[dict]) -> list[dict]:
-        return district_points(districts(self._store(), area)) + practice_points(practice_rows)
+        store = self._store()
+        return district_points(districts(store, area)) + practice_points(practice_rows) + service_points(store, area)
 
     def postcode_count(self, area: str) -> int:
         return postcode_count(self._store(), area)
 
     def home_points(self) -> list[dict]:
         store = self._store()
-        return district_points(districts(store)) + practice_points(practices(store))
+        return district_points(districts(store)) + practice_points(practices(store)) + service_points(store)
 
     def attributions(self, iris) -> list[dict]:
         return attributions(self._store(), iris)

@@ -3,8 +3,44 @@ import { initAll } from "./vendor/nhsuk-frontend/nhsuk-frontend.min.js";
 
 initAll();
 
+function servicesByPlace(points) {
+  // Services sharing one point (one location of a directory, or one building) become one marker listing them all.
+  const others = [];
+  const places = new Map();
+  for (const p of points) {
+    if (p.kind !== "service") { others.push(p); continue; }
+    const key = `${p.lat},${p.lon}`;
+    if (!places.has(key)) places.set(key, { ...p, services: [] });
+    places.get(key).services.push(p);
+  }
+  return others.concat([...places.values()]);
+}
+
+function servicePopup(services) {
+  // A popup naming the place and linking to the services' pages (a tooltip cannot be followed, least of all on a phone).
+  const popup = document.createElement("div");
+  const places = [...new Set(services.map((s) => s.place).filter(Boolean))];
+  if (places.length) {
+    const where = document.createElement("p");
+    where.className = "srx-map-popup__place";
+    where.textContent = places.join("; ");
+    popup.append(where);
+  }
+  const list = document.createElement("ul");
+  for (const s of services) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = s.href;
+    link.textContent = s.label;
+    item.append(link);
+    list.append(item);
+  }
+  popup.append(list);
+  return popup;
+}
+
 function drawMap(el) {
-  const points = JSON.parse(el.dataset.points || "[]");
+  const points = servicesByPlace(JSON.parse(el.dataset.points || "[]"));
   if (!points.length || !window.L) return;
   el.classList.add("srx-map--live");
   el.replaceChildren();
@@ -12,12 +48,14 @@ function drawMap(el) {
   const map = window.L.map(el, { attributionControl: false });
   const max = Math.max(...points.map((p) => p.count || 0), 1);
   const bounds = [];
-  // Areas are sized by their schemes; practices, postcode districts and a looked-up postcode have a style each.
-  const kinds = { practice: { radius: 4, color: "#007f3b" }, district: { radius: 3, color: "#4c6272" }, postcode: { radius: 9, color: "#d5281b" } };
+  // Areas are sized by their schemes; practices, postcode districts, a looked-up postcode and services have a style each.
+  const kinds = { practice: { radius: 4, color: "#007f3b" }, district: { radius: 3, color: "#4c6272" }, postcode: { radius: 9, color: "#d5281b" },
+    service: { radius: 8, color: "#330072" } };
   for (const p of points) {
     const style = kinds[p.kind] || { radius: 6 + 14 * ((p.count || 0) / max), color: "#005eb8" };
-    const marker = window.L.circleMarker([p.lat, p.lon], { ...style, weight: 2, fillOpacity: 0.5 });
-    marker.bindTooltip(p.note || `${p.label}: ${p.count} scheme${p.count === 1 ? "" : "s"}`);
+    const marker = window.L.circleMarker([p.lat, p.lon], { ...style, weight: 2, fillOpacity: p.kind === "service" ? 0.8 : 0.5 });
+    if (p.services) marker.bindPopup(servicePopup(p.services.filter((s) => s.href)));
+    else marker.bindTooltip(p.note || `${p.label}: ${p.count} scheme${p.count === 1 ? "" : "s"}`);
     marker.addTo(map);
     bounds.push([p.lat, p.lon]);
   }
