@@ -15,6 +15,7 @@ item 6). Answers come from the store; nothing reaches the network.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
 
@@ -160,8 +161,12 @@ def lookup_district(store, outward: str) -> PostcodeAnswer | None:
 def _answer(store, postcode: str, iri: str) -> PostcodeAnswer | None:
     if not safe_iri(iri):
         return None
+    # The NHS cover and the attributions need only the IRI: asked at the same time as the postcode's areas and
+    # schemes, on the store's other worker, so the answer waits for three query round trips instead of six.
+    side = _SIDE.submit(_cover_and_attributions, store, iri)
     rows = store.query(UNIT_QUERY % f"<{iri}>").rows
     if not rows:
+        side.cancel()
         return None
     kind = "district" if _v(rows[0], "kind").endswith("PostcodeDistrict") else "unit"
     answer = PostcodeAnswer(postcode, unit=iri, kind=kind, units=int(_v(rows[0], "units") or 0))
@@ -188,9 +193,15 @@ def _answer(store, postcode: str, iri: str) -> PostcodeAnswer | None:
             a["types"].append(_v(row, "areaType").rsplit("/", 1)[-1])
     answer.areas = sorted(areas.values(), key=lambda a: (a["how"] != "within", a["label"] or a["iri"]))
     answer.schemes = _schemes(store, answer.area_iris, [a["iri"] for a in answer.areas if LA_TYPES & set(a["types"])])
-    answer.cover = nhs_cover(store, iri)
-    answer.attributions = attributions(store, [iri])
+    answer.cover, answer.attributions = side.result()
     return answer
+
+
+_SIDE = ThreadPoolExecutor(max_workers=4, thread_name_prefix="postcode-side")
+
+
+def _cover_and_attributions(store, iri: str):
+    return nhs_cover(store, iri), attributions(store, [iri])
 
 
 def _schemes(store, areas: list[str], las: list[str]) -> list[dict]:
