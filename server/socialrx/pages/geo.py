@@ -45,13 +45,12 @@ DISTRICTS = PROLOGUE + """SELECT ?d ?code ?units ?lat ?lon ?area WHERE {
 } ORDER BY ?code LIMIT %d"""
 
 # Services at their locations (imported ORUK directories give schema:location places with coordinates; the
-# importer keeps only points on Earth). With an area, only services serving it or an area within it.
-# The area test walks up from each service (FILTER EXISTS), never down from the area through its postcode units.
-SERVICE_LOCATIONS = sparql_prologue(["srx", "rdfs", "schema"]) + """SELECT ?s ?label ?place ?lat ?lon WHERE {
+# importer keeps only points on Earth), with the areas each serves; service_points keeps those serving an area
+# through _above (no `srx:within*` path: see ABOVE), never walking down from the area through its postcode units.
+SERVICE_LOCATIONS = sparql_prologue(["srx", "rdfs", "schema"]) + """SELECT ?s ?label ?place ?lat ?lon ?served WHERE {
   ?s schema:location ?l . ?l srx:latitude ?lat ; srx:longitude ?lon .
-  OPTIONAL { ?s rdfs:label ?label } OPTIONAL { ?l rdfs:label ?place }%s
+  OPTIONAL { ?s rdfs:label ?label } OPTIONAL { ?l rdfs:label ?place } OPTIONAL { ?s srx:areaServed ?served }
 } ORDER BY ?s ?l LIMIT %d"""
-SERVING = "\n  FILTER EXISTS { ?s srx:areaServed/srx:within* ?area }"
 
 # The areas directly above some areas (bound through VALUES); _above repeats it one level at a time. Not
 # `srx:within*` from a VALUES list: Virtuoso 7.2.5 refuses that ("transitive start not given", docs/scale.md).
@@ -154,20 +153,24 @@ def answer_points(answer) -> list[dict]:
 
 
 def service_points(store, area: str | None = None) -> list[dict]:
-    """Services at their locations (kind "service"): every one, or those serving the area when one is given."""
-    query = SERVICE_LOCATIONS % (SERVING if area else "", MAX_POINTS)
-    found = store.query(query, bindings={"area": URIRef(area)} if area else None, max_rows=MAX_POINTS).rows
-    points = []
-    for r in found:
+    """Services at their locations (kind "service"): every one, or those serving the area (or an area within it)."""
+    found: dict[tuple, dict] = {}
+    for r in store.query(SERVICE_LOCATIONS % MAX_POINTS, max_rows=MAX_POINTS).rows:
         try:
             lat, lon = float(_v(r, "lat")), float(_v(r, "lon"))
         except ValueError:
             continue
-        label = _v(r, "label") or _v(r, "s")
-        where = f" at {_v(r, 'place')}" if _v(r, "place") else ""
-        points.append({"iri": _v(r, "s"), "label": label, "lat": lat, "lon": lon, "kind": "service", "note": f"{label}{where}",
-                       "place": _v(r, "place")})
-    return points
+        label, place = _v(r, "label") or _v(r, "s"), _v(r, "place")
+        point = found.setdefault((_v(r, "s"), lat, lon, place), {
+            "iri": _v(r, "s"), "label": label, "lat": lat, "lon": lon, "kind": "service", "place": place,
+            "note": f"{label} at {place}" if place else label, "served": set()})
+        if _v(r, "served"):
+            point["served"].add(_v(r, "served"))
+    points = list(found.values())
+    if area:
+        above = _above(store, [a for p in points for a in p["served"]])
+        points = [p for p in points if any(area in above.get(a, {a}) for a in p["served"])]
+    return [{k: v for k, v in p.items() if k != "served"} for p in points]
 
 
 POSTCODES_IN = PROLOGUE + "SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE { ?u srx:within ?area ; a srx:PostcodeUnit }"
