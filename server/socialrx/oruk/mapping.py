@@ -23,7 +23,10 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 STATUS = "https://w3id.org/socialrx/id/vocab/status/"
-STATUS_CONCEPT = {"active": STATUS + "running", "defunct": STATUS + "ended"}  # inactive, temporarily closed: none of ours
+# Every ORUK 3.0 status has a concept of ours whose skos:notation is that value (ontology/vocabularies.ttl), so the
+# export gives back what the feed said.
+STATUS_CONCEPT = {"active": STATUS + "running", "defunct": STATUS + "ended", "inactive": STATUS + "inactive",
+                  "temporarily closed": STATUS + "temporarily-closed"}
 EN = "en-GB"
 RECENT = 20_000
 SAFE_ID = re.compile(r"^[A-Za-z0-9._~-]+$")  # ids that need no percent-encoding (UUIDs, codes)
