@@ -25,6 +25,7 @@ from .importers.vocab import postcode_district_iri, postcode_iri
 from .namespaces import sparql_prologue
 from .pages.attribution import attributions
 from .pages.nhs_cover import NHSCover, nhs_cover
+from .pages.scheme_definition import is_a_pattern, walk_up
 
 OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 
@@ -70,10 +71,10 @@ UNIT_QUERY = QUERY_PROLOGUE + """SELECT ?kind ?units ?lat ?long ?dissolved ?with
   OPTIONAL { ?unit srx:overlaps ?overlaps }
 }"""
 
-# The areas above the postcode's own areas (bound through VALUES), walking srx:within upwards.
+# The areas above the postcode's own areas, walking srx:within upwards from each (one branch per area with the
+# area written in: Virtuoso 7.2.5 refuses a walk started from a VALUES list, "transitive start not given").
 AREAS_QUERY = QUERY_PROLOGUE + """SELECT ?direct ?area ?areaLabel ?areaType ?gss WHERE {
-  VALUES ?direct { %s }
-  ?direct srx:within* ?area .
+  %s
   OPTIONAL { ?area rdfs:label ?areaLabel }
   OPTIONAL { ?area a ?areaType }
   OPTIONAL { ?area srx:gssCode ?gss }
@@ -95,7 +96,7 @@ SCHEMES_QUERY = QUERY_PROLOGUE + """SELECT DISTINCT ?scheme ?schemeLabel ?area ?
     ?scheme srx:areaServed ?area .
     BIND("covers" AS ?how)
   }%(part)s
-  ?scheme a/rdfs:subClassOf* srx:Scheme .
+  %(is_scheme)s
   OPTIONAL { ?scheme rdfs:label ?schemeLabel }
   OPTIONAL { ?area rdfs:label ?areaLabel }
 }
@@ -181,7 +182,7 @@ def _answer(store, postcode: str, iri: str) -> PostcodeAnswer | None:
             how[_v(row, "within")] = "within"
     areas: dict[str, dict] = {}
     direct = [a for a in how if safe_iri(a)]
-    for row in store.query(AREAS_QUERY % " ".join(f"<{a}>" for a in direct)).rows if direct else []:
+    for row in store.query(AREAS_QUERY % walk_up(direct, "srx:within*", "direct", "area")).rows if direct else []:
         # Within an area (directly or above one it is within) beats only overlapping it through another.
         area, row_how = _v(row, "area"), how[_v(row, "direct")]
         a = areas.setdefault(area, {"iri": area, "label": "", "gss": "", "types": [], "how": row_how, "direct": area in how})
@@ -210,7 +211,7 @@ def _schemes(store, areas: list[str], las: list[str]) -> list[dict]:
         return []
     las = [a for a in las if safe_iri(a)]
     part = PART % {"las": " ".join(f"<{a}>" for a in las), "area_list": ", ".join(f"<{a}>" for a in areas)} if las else ""
-    query = SCHEMES_QUERY % {"areas": " ".join(f"<{a}>" for a in areas), "part": part}
+    query = SCHEMES_QUERY % {"areas": " ".join(f"<{a}>" for a in areas), "part": part, "is_scheme": is_a_pattern(store)}
     seen, out = set(), []
     for row in store.query(query).rows:
         key = _v(row, "scheme")

@@ -17,8 +17,10 @@ from typing import Mapping
 from .. import postcodes
 from ..catalogue import Catalogue
 from ..importers.vocab import postcode_district_iri, postcode_iri
+from ..namespaces import SRX
 from .attribution import attributions
 from .find_words import Needs, Vocabulary, vocabulary
+from .scheme_definition import is_a_pattern
 
 QUERY = "find-schemes"
 ID = "https://w3id.org/socialrx/id/"
@@ -179,10 +181,12 @@ def parse_request(args: Mapping[str, str], vocab: Vocabulary | None = None) -> F
 
 # --- the place ----------------------------------------------------------------------------------------
 
+# Services as VALUES of the service classes (scheme_definition.is_a_pattern): Virtuoso 7.2.5 answered nothing
+# but one area when `a/rdfs:subClassOf* srx:Service` sat beside srx:within* (docs/scale.md).
 AREAS_QUERY = """PREFIX srx: <https://w3id.org/socialrx/def/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?area ?label WHERE {
+  %s
   ?scheme srx:areaServed ?served . ?served srx:within* ?area .
-  FILTER EXISTS { ?scheme a/rdfs:subClassOf* srx:Service }
   ?area rdfs:label ?label .
 } ORDER BY ?label"""
 
@@ -204,7 +208,7 @@ def area_choices(store) -> list[tuple[str, str]]:
 
 def _area_choices(store) -> list[tuple[str, str]]:
     seen = {}
-    for r in store.query(AREAS_QUERY).rows:
+    for r in store.query(AREAS_QUERY % is_a_pattern(store, "scheme", str(SRX.Service))).rows:
         iri = r["area"]["value"]
         if iri.startswith(ID + "area/"):
             seen.setdefault(iri.removeprefix(ID + "area/"), r["label"]["value"])

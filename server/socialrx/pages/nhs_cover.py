@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rdflib import URIRef
 
 from ..importers.nquads import safe_iri
 from ..namespaces import sparql_prologue
@@ -22,7 +21,9 @@ INFOGRAPHIC_YEAR = "2017"
 # Two steps, so the cost never grows with the postcodes imported: the areas above the resource (walking up from
 # its IRI), then the bodies covering those areas, bound through VALUES. In one query the engine walked srx:within
 # down from every covered area through all the postcode units in it (333 ms at 2.7 M postcodes; 2.6 + 4.3 ms so).
-UP = sparql_prologue(["srx"]) + """SELECT ?x ?via WHERE { ?x srx:areaServed? ?area . ?area (srx:within|srx:succeededBy)* ?via . }"""
+# The resource's IRI is written in (checked by safe_iri), not bound through VALUES: Virtuoso 7.2.5 refuses a
+# transitive path whose start comes from VALUES ("neither end of it is bound", docs/scale.md).
+UP = sparql_prologue(["srx"]) + """SELECT ?via WHERE { %s srx:areaServed? ?area . ?area (srx:within|srx:succeededBy)* ?via . }"""
 
 QUERY = sparql_prologue(["srx", "rdfs"]) + """
 SELECT ?x ?body ?label ?kind ?ods ?gss ?founded ?dissolved ?via ?viaLabel WHERE {
@@ -91,7 +92,8 @@ class NHSCover:
 
 def nhs_cover(store, iri: str) -> NHSCover:
     """Return the bodies covering the resource's area(s), grouped into now, about 2017 and in between."""
-    vias = sorted({r["via"]["value"] for r in store.query(UP, bindings={"x": URIRef(iri)}).rows if "via" in r})
+    up = store.query(UP % f"<{iri}>").rows if safe_iri(iri) else []
+    vias = sorted({r["via"]["value"] for r in up if "via" in r})
     vias = [v for v in vias if safe_iri(v)]
     rows = store.query(QUERY % " ".join(f"<{v}>" for v in vias)).rows if vias else []
     practices = _practices(store) if rows else {}
