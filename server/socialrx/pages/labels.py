@@ -91,6 +91,7 @@ def _literal(raw):
     return Literal(raw.value, lang=raw.language, datatype=raw.datatype, normalize=False)
 
 
+WANTED = " ".join(f"<{p}>" for p in LABEL_PROPS + ALT_PROPS + DESCRIPTION_PROPS)
 TYPE_BATCH = 500  # IRIs per VALUES lookup
 TYPE_SCAN_OVER = 20_000  # asked for more IRIs than this at once: read every typed subject in one scan instead
 TYPE_CACHE_MAX = 500_000  # IRIs whose types are kept (per graph version) before the cache starts again
@@ -110,6 +111,11 @@ class Types:
         self._all = False
         self._lock = threading.Lock()
 
+    @property
+    def scanned(self) -> bool:
+        """Whether the types of every subject have been read (a scan of every rdf:type statement)."""
+        return self._all
+
     def get(self, iri: str, default=None):
         found = self._known.get(iri)
         if found is None and not self._all:
@@ -124,7 +130,7 @@ class Types:
         if not missing:
             return
         if len(missing) > TYPE_SCAN_OVER:
-            return self._read_all()
+            return self.scan()
         if len(self._known) + len(missing) > TYPE_CACHE_MAX:
             self._known = {}
         for i in missing:
@@ -139,7 +145,8 @@ class Types:
                 found.setdefault(s, set()).add(t)
             self._known.update(found)
 
-    def _read_all(self) -> None:
+    def scan(self) -> None:
+        """Read the types of every subject in one query (for callers that need very many)."""
         with self._lock:
             if self._all:
                 return
@@ -151,47 +158,89 @@ class Types:
 
 
 class Catalogue:
-    """What the site needs to name and classify any resource, without a query per term."""
+    """What the site needs to name and classify any resource, without a query per term.
+
+    Labels, alternative labels and descriptions of every subject are read in one scan the first time a page
+    asks for one it has not prefetched; a page that knows its IRIs (the postcode lookup) reads just theirs with
+    `prefetch_labels` (a VALUES lookup), so it never waits for the scan at millions of triples (issue 12).
+    """
 
     def __init__(self, store):
-        self._labels = defaultdict(list)
-        self._alts = defaultdict(set)
-        self._descriptions = defaultdict(list)
+        self._store = store
+        self._all = None  # (labels, alts, descriptions) of every subject, read when first needed
+        self._some: dict[str, tuple] = {}  # the same for IRIs read by prefetch_labels
+        self._all_lock = threading.Lock()
         self.types = Types(store)
         self.superclasses = defaultdict(set)
-        self._load(store)
-        self._label_cache: dict[str, str] = {}
-
-    def _load(self, store):
-        # Bulk reads through pyoxigraph terms (ox_rows); rdflib Literals are made only for the values used.
-        wanted = " ".join(f"<{p}>" for p in LABEL_PROPS + ALT_PROPS + DESCRIPTION_PROPS)
-        labels = {str(p): i for i, p in enumerate(LABEL_PROPS)}
-        descriptions = {str(p): i for i, p in enumerate(DESCRIPTION_PROPS)}
-        res = store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {wanted} }} ?s ?p ?o FILTER(isLiteral(?o)) }}", max_rows=BULK_ROWS)
-        for s, p, o in ox_rows(res, "s", "p", "o"):
-            key, p = s.value, p.value
-            if p in labels:
-                self._labels[key].append((labels[p], _Raw(o)))
-            elif p in descriptions:
-                self._descriptions[key].append((descriptions[p], _Raw(o)))
-            else:
-                self._alts[key].add(o.value)
         res = store.query(sparql_prologue(["rdfs"]) + "SELECT ?c ?sup WHERE { ?c rdfs:subClassOf ?sup FILTER(isIRI(?sup)) }", max_rows=BULK_ROWS)
         for c, sup in value_rows(res, "c", "sup"):
             self.superclasses[c].add(sup)
+        self._label_cache: dict[str, str] = {}
+
+    @property
+    def scanned(self) -> bool:
+        """Whether the labels of every subject have been read (a scan of every label statement)."""
+        return self._all is not None
+
+    def _read(self, query: str) -> tuple[dict, dict, dict]:
+        # Bulk reads through pyoxigraph terms (ox_rows); rdflib Literals are made only for the values used.
+        labels, alts, descriptions = defaultdict(list), defaultdict(set), defaultdict(list)
+        label_rank = {str(p): i for i, p in enumerate(LABEL_PROPS)}
+        description_rank = {str(p): i for i, p in enumerate(DESCRIPTION_PROPS)}
+        for s, p, o in ox_rows(self._store.query(query, max_rows=BULK_ROWS), "s", "p", "o"):
+            key, p = s.value, p.value
+            if p in label_rank:
+                labels[key].append((label_rank[p], _Raw(o)))
+            elif p in description_rank:
+                descriptions[key].append((description_rank[p], _Raw(o)))
+            else:
+                alts[key].add(o.value)
+        return labels, alts, descriptions
+
+    def _read_all(self) -> tuple[dict, dict, dict]:
+        with self._all_lock:
+            if self._all is None:
+                self._all = self._read(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {WANTED} }} ?s ?p ?o FILTER(isLiteral(?o)) }}")
+        return self._all
+
+    def prefetch_labels(self, iris) -> None:
+        """Read the labels, alternative labels and descriptions of these IRIs only (before the page asks for them)."""
+        if self._all is not None:
+            return
+        missing = [i for i in dict.fromkeys(iris) if i not in self._some and safe_iri(i)]
+        if len(self._some) + len(missing) > TYPE_CACHE_MAX:
+            self._some = {}
+        for start in range(0, len(missing), TYPE_BATCH):
+            batch = missing[start:start + TYPE_BATCH]
+            values = " ".join(f"<{i}>" for i in batch)
+            labels, alts, descriptions = self._read(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {WANTED} }} ?s ?p ?o FILTER(isLiteral(?o)) }}")
+            for i in batch:
+                self._some[i] = (labels.get(i, []), alts.get(i, set()), descriptions.get(i, []))
+
+    def _of(self, iri: str) -> tuple:
+        """(labels, alternative labels, descriptions) of one IRI."""
+        if self._all is None:
+            found = self._some.get(iri)
+            if found is not None:
+                return found
+        labels, alts, descriptions = self._all or self._read_all()
+        return labels.get(iri, ()), alts.get(iri, ()), descriptions.get(iri, ())
 
     def prefetch_types(self, iris) -> None:
         """Read the types of many IRIs at once (before asking is_a / most_specific_types of each)."""
         self.types.prefetch(iris)
 
     def has_label(self, iri: str) -> bool:
-        return iri in self._labels or iri in self._alts
+        labels, alts, _ = self._of(iri)
+        return bool(labels) or bool(alts)
 
     def label_literal(self, iri: str) -> Literal | None:
         """Return the preferred label literal, or the preferred alternative label."""
-        found = _literal(best(self._labels.get(iri, ())))
-        if found is None and self._alts.get(iri):
-            return Literal(sorted(self._alts[iri])[0])
+        labels, alts, _ = self._of(iri)
+        found = _literal(best(labels))
+        if found is None and alts:
+            return Literal(sorted(alts)[0])
         return found
 
     def label(self, iri: str) -> str:
@@ -210,10 +259,10 @@ class Catalogue:
 
     def alt_labels(self, iri: str) -> list[str]:
         main = self.label(iri)
-        return sorted(a for a in self._alts.get(iri, ()) if a != main)
+        return sorted(a for a in self._of(iri)[1] if a != main)
 
     def description(self, iri: str) -> Literal | None:
-        return _literal(best(self._descriptions.get(iri, ())))
+        return _literal(best(self._of(iri)[2]))
 
     def ancestors(self, cls: str) -> list[str]:
         """Return the class and its superclasses, nearest first (breadth-first)."""
@@ -241,4 +290,5 @@ class Catalogue:
 
     def subjects_labelled(self):
         """Yield every IRI that has a label, an alternative label or a description."""
-        return set(self._labels) | set(self._alts) | set(self._descriptions)
+        labels, alts, descriptions = self._all or self._read_all()
+        return set(labels) | set(alts) | set(descriptions)

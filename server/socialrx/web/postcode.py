@@ -40,10 +40,21 @@ def page():
     """Show the areas, NHS bodies and schemes for a postcode or postcode district, or say what is wrong with it."""
     status, pc, answer, message = _answer(request.args.get("pc"))
     points = geo.answer_points(answer) if answer else []
+    if answer:
+        site().catalogue.prefetch_labels(shown_iris(answer))  # so the page never waits for every label (issue 12)
     return render_template("postcode.html", pc=pc, answer=answer, message=message, status=status, points=points,
                            detail=NOT_KNOWN_DETAIL if status == 404 else "",
                            expected=POSTCODE_FORMAT, terms=site().terms,
                            nhs_cover=lambda: answer.cover if answer else None), status
+
+
+def shown_iris(answer) -> list[str]:
+    """The resources the page names: areas, schemes and the areas they serve, covering bodies, source graphs."""
+    iris = [a["iri"] for a in answer.areas]
+    iris += [x for s in answer.schemes for x in (s["iri"], s["area"]) if x]
+    if answer.cover:
+        iris += [b.iri for b in answer.cover.now + answer.cover.then + answer.cover.between]
+    return iris + [a["graph"] for a in answer.attributions]
 
 
 @bp.get("/postcode.json")
