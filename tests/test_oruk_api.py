@@ -80,6 +80,27 @@ def test_meta_and_openapi_document_is_valid_openapi_3(api):
     assert doc["info"]["license"]["url"] == "https://creativecommons.org/licenses/by-sa/4.0/"
 
 
+def test_meta_says_how_many_services_are_left_out_for_want_of_a_status_and_why(api, oruk_app):
+    from jsonschema import Draft202012Validator
+
+    meta = api.get("/oruk/").json
+    schema = api.get("/oruk/openapi.json").json["paths"]["/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert list(Draft202012Validator(schema).iter_errors(meta)) == []
+    left_out = meta["socialrx_left_out"]
+    # Counted independently: every service (schemes and imported ones) with and without an ORUK status value.
+    store = oruk_app.extensions["socialrx.store"]
+    rows = store.query(f"""PREFIX srx: <{SRX}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT DISTINCT ?s ?notation WHERE {{ ?s a/rdfs:subClassOf* srx:Service . FILTER(isIRI(?s))
+        OPTIONAL {{ ?s srx:status/<http://www.w3.org/2004/02/skos/core#notation> ?notation }} }}""").rows
+    services = {r["s"]["value"] for r in rows}
+    served = {r["s"]["value"] for r in rows if "notation" in r}
+    assert left_out["of"] == len(services) and left_out["count"] == len(services - served) > 0
+    assert api.get("/oruk/services").json["total_items"] == len(served)
+    assert "requires every service to have a status" in left_out["reason"] and "not known" in left_out["reason"]
+    assert left_out["status_vocabulary"] == ID + "vocab/status"
+    print(f"/oruk/: {left_out['count']} of {left_out['of']} services left out for want of a status")
+
+
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_every_list_page_and_every_record_validates(api, endpoint):
     items = walk(api, endpoint)

@@ -13,6 +13,7 @@ import copy
 import json
 from functools import lru_cache
 
+from .meta import LEFT_OUT_SCHEMA
 from .validation import PUBLISHED, SCHEMAS, load_schema
 
 PATHS = ("/", "/services", "/services/{id}", "/service_at_locations", "/service_at_locations/{id}",
@@ -88,6 +89,8 @@ def _base() -> dict:
         parameters["start_time"]["schema"] = {"type": "string", "format": "time"}
     if "end_time" in parameters:
         parameters["end_time"]["schema"] = {"type": "string", "format": "time"}
+    meta = paths["/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    meta["properties"]["socialrx_left_out"] = LEFT_OUT_SCHEMA  # our extra field (see oruk.meta)
     schemas = {"Page": published["components"]["schemas"]["Page"]}
     for url, name in COMPONENTS.items():
         relative = url[len(PUBLISHED):]
@@ -118,7 +121,8 @@ def document(server_url: str) -> dict:
             "description": ("Social prescribing and navigation schemes, and the directory services imported into socialrx, "
                             "published in the Open Referral UK 3.0 profile of HSDS 3.0. Derived from the ORUK 3.0 OpenAPI "
                             "document (Open Referral UK, CC BY-SA 4.0). Services whose status no source states are left "
-                            "out; schedule filters (day, start_time, end_time) match nothing because no service here "
+                            "out, as ORUK requires a status and we never guess one: the root answer (/) says how many, "
+                            "in socialrx_left_out; schedule filters (day, start_time, end_time) match nothing because no service here "
                             "states a schedule."),
             "license": LICENCE,
         },

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
+from ..oruk import meta as oruk_meta
 from ..oruk import openapi
-from ..oruk.directory import PROFILE, VERSION, Directory, NotFound, ParamError, parse_query
+from ..oruk.directory import Directory, NotFound, ParamError, parse_query
 from ..pages.site import site
 from . import context
 
@@ -46,7 +47,7 @@ def _paged(lister, allowed: set[str]):
 
 @bp.get("/")
 def meta():
-    return jsonify({"version": VERSION, "profile": PROFILE, "openapi_url": url_for("oruk.openapi_json", _external=True)})
+    return jsonify(oruk_meta.meta(directory(), url_for("oruk.openapi_json", _external=True)))
 
 
 @bp.get("/openapi.json")
