@@ -2,7 +2,7 @@
 desktop and phone widths: a service's point opens a popup whose link leads to the service's page."""
 
 import pytest
-from browser_support import PageWithErrors, screenshot
+from browser_support import PageWithErrors, axe_check, screenshot
 from test_oruk_map import GOOD, imported  # noqa: F401 (imported is the module's fixture: our data plus ORUK imports)
 
 pytestmark = pytest.mark.browser
@@ -45,6 +45,7 @@ def test_a_service_point_links_to_the_service_page(page, live_server, path):
     name = "home" if path == "/" else "area-bristol"
     section = page.locator("section", has=page.locator("#srx-map"))  # the map with its key
     section.screenshot(path=str(screenshot(page, f"oruk-map-{name}-{width}").with_name(f"oruk-map-{name}-{width}-map.png")))
+    assert axe_check(page) == []  # with the popup open
     with page.expect_navigation():
         link.click()
     assert "/id/oruk/messy/service/" in page.url
