@@ -45,11 +45,15 @@ DISTRICTS = PROLOGUE + """SELECT ?d ?code ?units ?lat ?lon ?area WHERE {
 } ORDER BY ?code LIMIT %d"""
 
 # Services at their locations (imported ORUK directories give schema:location places with coordinates; the
-# importer keeps only points on Earth), with the areas each serves; service_points keeps those serving an area
-# through _above (no `srx:within*` path: see ABOVE), never walking down from the area through its postcode units.
-SERVICE_LOCATIONS = sparql_prologue(["srx", "rdfs", "schema"]) + """SELECT ?s ?label ?place ?lat ?lon ?served WHERE {
-  ?s schema:location ?l . ?l srx:latitude ?lat ; srx:longitude ?lon .
-  OPTIONAL { ?s rdfs:label ?label } OPTIONAL { ?l rdfs:label ?place } OPTIONAL { ?s srx:areaServed ?served }
+# importer keeps only points on Earth). For an area page, first the areas such services serve (a few hundred at
+# most), kept when the area is one of them or above one (_above: no `srx:within*` path, see ABOVE); then only the
+# services serving those, so the row cap never cuts an area's own services, and nothing walks down from the area
+# through its postcode units.
+SERVED_WITH_LOCATIONS = sparql_prologue(["srx", "schema"]) + """SELECT DISTINCT ?served WHERE {
+  ?s schema:location ?l . ?l srx:latitude ?lat . ?s srx:areaServed ?served }"""
+SERVICE_LOCATIONS = sparql_prologue(["srx", "rdfs", "schema"]) + """SELECT DISTINCT ?s ?label ?place ?lat ?lon WHERE {
+  %s?s schema:location ?l . ?l srx:latitude ?lat ; srx:longitude ?lon .
+  OPTIONAL { ?s rdfs:label ?label } OPTIONAL { ?l rdfs:label ?place }
 } ORDER BY ?s ?l LIMIT %d"""
 
 # The areas directly above some areas (bound through VALUES); _above repeats it one level at a time. Not
@@ -154,23 +158,24 @@ def answer_points(answer) -> list[dict]:
 
 def service_points(store, area: str | None = None) -> list[dict]:
     """Services at their locations (kind "service"): every one, or those serving the area (or an area within it)."""
-    found: dict[tuple, dict] = {}
-    for r in store.query(SERVICE_LOCATIONS % MAX_POINTS, max_rows=MAX_POINTS).rows:
+    serving = ""
+    if area:
+        served = [_v(r, "served") for r in store.query(SERVED_WITH_LOCATIONS, max_rows=100_000).rows]
+        above = _above(store, served)
+        inside = [a for a in served if area in above.get(a, {a}) and safe_iri(a)]
+        if not inside:
+            return []
+        serving = "VALUES ?served { %s } ?s srx:areaServed ?served .\n  " % " ".join(f"<{a}>" for a in inside)
+    points: dict[tuple, dict] = {}  # one per service and point, whatever labels the service or place has
+    for r in store.query(SERVICE_LOCATIONS % (serving, MAX_POINTS), max_rows=MAX_POINTS).rows:
         try:
             lat, lon = float(_v(r, "lat")), float(_v(r, "lon"))
         except ValueError:
             continue
         label, place = _v(r, "label") or _v(r, "s"), _v(r, "place")
-        point = found.setdefault((_v(r, "s"), lat, lon, place), {
-            "iri": _v(r, "s"), "label": label, "lat": lat, "lon": lon, "kind": "service", "place": place,
-            "note": f"{label} at {place}" if place else label, "served": set()})
-        if _v(r, "served"):
-            point["served"].add(_v(r, "served"))
-    points = list(found.values())
-    if area:
-        above = _above(store, [a for p in points for a in p["served"]])
-        points = [p for p in points if any(area in above.get(a, {a}) for a in p["served"])]
-    return [{k: v for k, v in p.items() if k != "served"} for p in points]
+        points.setdefault((_v(r, "s"), lat, lon), {"iri": _v(r, "s"), "label": label, "lat": lat, "lon": lon, "kind": "service",
+                                                   "place": place, "note": f"{label} at {place}" if place else label})
+    return list(points.values())
 
 
 POSTCODES_IN = PROLOGUE + "SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE { ?u srx:within ?area ; a srx:PostcodeUnit }"
