@@ -80,6 +80,12 @@ AREAS_QUERY = QUERY_PROLOGUE + """SELECT ?direct ?area ?areaLabel ?areaType ?gss
   OPTIONAL { ?area srx:gssCode ?gss }
 }"""
 
+
+def areas_query(direct: list[str]) -> str:
+    """AREAS_QUERY for some areas (checked with safe_iri): each of them and every area above it."""
+    return AREAS_QUERY % walk_up(direct, "srx:within*", "direct", "area")
+
+
 PART = """ UNION {
     VALUES ?la { %(las)s }
     ?scheme srx:areaServed ?area .
@@ -182,7 +188,7 @@ def _answer(store, postcode: str, iri: str) -> PostcodeAnswer | None:
             how[_v(row, "within")] = "within"
     areas: dict[str, dict] = {}
     direct = [a for a in how if safe_iri(a)]
-    for row in store.query(AREAS_QUERY % walk_up(direct, "srx:within*", "direct", "area")).rows if direct else []:
+    for row in store.query(areas_query(direct)).rows if direct else []:
         # Within an area (directly or above one it is within) beats only overlapping it through another.
         area, row_how = _v(row, "area"), how[_v(row, "direct")]
         a = areas.setdefault(area, {"iri": area, "label": "", "gss": "", "types": [], "how": row_how, "direct": area in how})

@@ -265,7 +265,7 @@ def _postcode_place(store, text: str) -> Place | None:
             how[row["within"]["value"]] = "within"
     areas = {}
     direct = [a for a in how if postcodes.safe_iri(a)]
-    for row in store.query(postcodes.AREAS_QUERY % " ".join(f"<{a}>" for a in direct)).rows if direct else []:
+    for row in store.query(postcodes.areas_query(direct)).rows if direct else []:
         area = row["area"]["value"]
         if area in how:
             areas.setdefault(area, {"iri": area, "label": row.get("areaLabel", {}).get("value", ""), "how": how[area]})
