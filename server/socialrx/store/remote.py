@@ -217,7 +217,10 @@ class RemoteStore(Checked, Store):
         if "boolean" in doc:
             return None, [], bool(doc["boolean"]), b"", False
         rows = [{k: _normalise(v) for k, v in row.items()} for row in doc.get("results", {}).get("bindings", [])]
-        truncated = max_rows is not None and len(rows) > max_rows
+        # Virtuoso cuts every result at its ResultSetMaxRows (10,000 in the packaged virtuoso.ini) without an
+        # error; it says so only in this header. Report the cut instead of passing a partial answer off as whole.
+        server_cap = response.headers.get("X-SPARQL-MaxRows", "")
+        truncated = (max_rows is not None and len(rows) > max_rows) or (server_cap.isdigit() and len(rows) >= int(server_cap))
         if truncated:
             rows = rows[:max_rows]
         return rows, doc.get("head", {}).get("vars", []), None, b"", truncated
