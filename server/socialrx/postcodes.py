@@ -147,25 +147,28 @@ def _v(row: dict, name: str) -> str:
     return row[name]["value"] if name in row else ""
 
 
-def find(store, text: str | None) -> PostcodeAnswer | None:
-    """A full postcode or a postcode district as typed → its answer, None when unknown; MalformedPostcode otherwise."""
+def find(store, text: str | None, on_areas=None) -> PostcodeAnswer | None:
+    """A full postcode or a postcode district as typed → its answer, None when unknown; MalformedPostcode otherwise.
+
+    on_areas(iris), if given, is called with the areas' IRIs as soon as they are known, beside the schemes query
+    (a page reads their labels then)."""
     outward = parse_outward(text)
     if outward:
-        return lookup_district(store, outward)
-    return lookup(store, parse(text))
+        return lookup_district(store, outward, on_areas)
+    return lookup(store, parse(text), on_areas)
 
 
-def lookup(store, postcode: str) -> PostcodeAnswer | None:
+def lookup(store, postcode: str, on_areas=None) -> PostcodeAnswer | None:
     """What the store knows about a parsed full postcode ('BS1 1NG'), or None when no postcode unit has it."""
-    return _answer(store, postcode, postcode_iri(postcode))
+    return _answer(store, postcode, postcode_iri(postcode), on_areas)
 
 
-def lookup_district(store, outward: str) -> PostcodeAnswer | None:
+def lookup_district(store, outward: str, on_areas=None) -> PostcodeAnswer | None:
     """What the store knows about a postcode district ('BS1'): the areas its postcode units lie in."""
-    return _answer(store, outward, postcode_district_iri(outward))
+    return _answer(store, outward, postcode_district_iri(outward), on_areas)
 
 
-def _answer(store, postcode: str, iri: str) -> PostcodeAnswer | None:
+def _answer(store, postcode: str, iri: str, on_areas=None) -> PostcodeAnswer | None:
     if not safe_iri(iri):
         return None
     # The NHS cover and the attributions need only the IRI: asked at the same time as the postcode's areas and
@@ -199,8 +202,11 @@ def _answer(store, postcode: str, iri: str) -> PostcodeAnswer | None:
         if _v(row, "areaType") and _v(row, "areaType").rsplit("/", 1)[-1] not in a["types"]:
             a["types"].append(_v(row, "areaType").rsplit("/", 1)[-1])
     answer.areas = sorted(areas.values(), key=lambda a: (a["how"] != "within", a["label"] or a["iri"]))
+    early = _SIDE.submit(on_areas, [a["iri"] for a in answer.areas]) if on_areas and answer.areas else None
     answer.schemes = _schemes(store, answer.area_iris, [a["iri"] for a in answer.areas if LA_TYPES & set(a["types"])])
     answer.cover, answer.attributions = side.result()
+    if early is not None:
+        early.result()
     return answer
 
 

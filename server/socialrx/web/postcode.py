@@ -21,12 +21,12 @@ NOT_KNOWN_DETAIL = ("This site only knows the postcodes it has been given. It co
                     "and Somerset.")
 
 
-def _answer(pc_text: str | None):
+def _answer(pc_text: str | None, on_areas=None):
     """(status, postcode, answer or None, message) for the request's postcode."""
     if pc_text is None or not pc_text.strip():
         return 200, "", None, ""
     try:
-        answer = postcodes.find(context.page_store(), pc_text)
+        answer = postcodes.find(context.page_store(), pc_text, on_areas)
     except postcodes.MalformedPostcode as e:
         return 400, pc_text.strip()[:20], None, str(e)
     shown = postcodes.parse_outward(pc_text) or postcodes.parse(pc_text)
@@ -38,10 +38,12 @@ def _answer(pc_text: str | None):
 @bp.get("/postcode")
 def page():
     """Show the areas, NHS bodies and schemes for a postcode or postcode district, or say what is wrong with it."""
-    status, pc, answer, message = _answer(request.args.get("pc"))
+    # The page reads the labels of what it shows (the areas' while the schemes are asked for), never every label.
+    catalogue = site().catalogue
+    status, pc, answer, message = _answer(request.args.get("pc"), catalogue.prefetch_labels)
     points = geo.answer_points(answer) if answer else []
     if answer:
-        site().catalogue.prefetch_labels(shown_iris(answer))  # so the page never waits for every label (issue 12)
+        catalogue.prefetch_labels(shown_iris(answer))
     return render_template("postcode.html", pc=pc, answer=answer, message=message, status=status, points=points,
                            detail=NOT_KNOWN_DETAIL if status == 404 else "",
                            expected=POSTCODE_FORMAT, terms=site().terms,
