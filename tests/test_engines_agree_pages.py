@@ -171,3 +171,19 @@ def test_virtuoso_cutting_a_result_at_its_row_limit_is_reported_as_truncated(app
     here, there = embedded.query(text, max_rows=100_000), remote.query(text, max_rows=100_000)
     assert len(here.rows) > 10_000 and not here.truncated
     assert len(there.rows) == 10_000 and there.truncated
+
+
+def test_pages_are_the_same_html_on_both_engines(apps):
+    """Byte for byte: every service's page, area pages, /postcode, the home page, the indexes and the vocabularies
+    (/find is left out: its ranked schemes come from queries/find-schemes.rq, see the module's docstring)."""
+    services = on_site(apps[0], lambda s: sorted(IndexBuilder(s.store, s.catalogue).table(INDEXES["services"])))
+    paths = ["/" + iri.split("https://w3id.org/socialrx/", 1)[1] for iri in services]
+    paths += [f"/id/area/{a}" for a in AREAS] + [f"/postcode?pc={pc}" for pc in POSTCODES]
+    paths += ["/", "/schemes", "/services", "/places", "/vocab", "/search?q=navigator"]
+    differ = []
+    for path in paths:
+        here, there = (app.test_client().get(path) for app in apps)
+        assert here.status_code == 200, path
+        if (there.status_code, there.get_data()) != (here.status_code, here.get_data()):
+            differ.append((path, there.status_code))
+    assert not differ

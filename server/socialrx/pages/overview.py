@@ -102,6 +102,7 @@ def build(store, catalogue, index_builder, base: str) -> Overview:
 
     places = index_builder.classes(INDEXES["places"])
     points = [{"iri": str(a), "lat": float(lat), "lon": float(lon)} for a, lat, lon in rows(store.query(COORDINATES % class_values(places), max_rows=BULK_ROWS), "a", "lat", "lon") if _number(lat) and _number(lon)]
+    points.sort(key=lambda p: p["iri"])  # areas in the same order on every engine (a stable sort: each area's rows as read)
     areas = Section("area", None, _bars(table, "area", set(), catalogue, AREA_BARS))
     for p in points:
         p["label"] = catalogue.label(p["iri"])
