@@ -141,6 +141,7 @@ class IndexBuilder:
                 if entry is not None:
                     entry.setdefault(f.key, set()).add(v)
         if any(f.key == "type" for f in spec.facets):
+            self.catalogue.prefetch_types(table)  # one lookup per 500 members (or one scan), not one per member
             for x, entry in table.items():
                 entry["type"] = set(self.catalogue.most_specific_types(x))
         return table

@@ -81,6 +81,7 @@ def respond_index(spec, builder, json_twin: bool):
         links.append((page_href(listing.page - 1, suffix), "prev", None))
     links.append((page_href(listing.page, ".json" if not json_twin else ""), "alternate", "text/html" if json_twin else "application/json"))
 
+    s.catalogue.prefetch_types(listing.items)  # the types shown beside each item: one lookup, not one per item
     if json_twin:
         body = {
             "title": spec.title, "total": listing.total, "page": listing.page, "pages": listing.pages,
