@@ -90,6 +90,7 @@ def ontology(store, catalogue) -> Ontology:
         for lst in (info.superclasses, info.subclasses, info.domain_of, info.range_of):
             lst.sort(key=by_label)
     roots = sorted((c for c, i in classes.items() if not any(s in classes for s in i.superclasses)), key=by_label)
+    classes = dict(sorted(classes.items(), key=lambda kv: (by_label(kv[0]), kv[0])))  # by label, not the engine's row order
     return Ontology(classes, roots, sorted(props.values(), key=lambda i: by_label(i.iri)))
 
 
