@@ -142,3 +142,19 @@ def serve_v1(server: FeedServer, pages: list[list]) -> None:
         server.serve(f"/feed/services?page={n}&per_page=100",
                      {"totalElements": total, "totalPages": len(pages), "number": n, "size": len(items),
                       "first": n == 1, "last": n == len(pages), "content": items})
+
+
+# The official examples (ORUK 3.0 and HSDS 3.0) and one page of the messy feed's good-and-bad records.
+OFFICIAL_EXAMPLES = {"oruk-example": "oruk-3.0/service_full.json", "hsds-example": "hsds-3.0/service_full.json"}
+
+
+def import_examples_and_messy_page(folder: Path) -> dict:
+    """Import the official examples and the messy feed's first page (as a file) into folder: {name: report}."""
+    from socialrx.oruk.load import run_oruk_import
+
+    pages, _ = v3_services()
+    page = folder.parent / "messy-page-1.json"
+    page.write_text(json.dumps({"total_items": 3, "total_pages": 1, "page_number": 1, "size": 3, "first_page": True,
+                                "last_page": True, "empty": False, "contents": pages[0]}))
+    sources = {name: FIXTURES / path for name, path in OFFICIAL_EXAMPLES.items()} | {"messy": page}
+    return {name: run_oruk_import(str(source), folder, name=name, show_progress=False) for name, source in sources.items()}

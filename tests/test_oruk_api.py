@@ -8,7 +8,7 @@ import json
 
 import pyoxigraph as ox
 import pytest
-from oruk_support import AIM, FIXTURES, v3_services
+from oruk_support import AIM, FIXTURES, import_examples_and_messy_page
 
 from socialrx.oruk import validation
 from socialrx.kb import KnowledgeBase
@@ -28,13 +28,7 @@ def oruk_app(tmp_path_factory):
     from socialrx.web import create_app
 
     folder = tmp_path_factory.mktemp("imports")
-    pages, _ = v3_services()
-    feed_file = folder.parent / "messy-page-1.json"
-    feed_file.write_text(json.dumps({"total_items": 3, "total_pages": 1, "page_number": 1, "size": 3, "first_page": True,
-                                     "last_page": True, "empty": False, "contents": pages[0]}))
-    for name, source in (("oruk-example", FIXTURES / "oruk-3.0/service_full.json"), ("hsds-example", FIXTURES / "hsds-3.0/service_full.json"),
-                         ("messy", feed_file)):
-        run_oruk_import(str(source), folder, name=name, show_progress=False)
+    import_examples_and_messy_page(folder)
     fixture = ox.Store()
     fixture.load(path=str(FIXTURES / "scheme-with-address.trig"), format=ox.RdfFormat.TRIG)
     fixture.dump(output=str(folder / "test-scheme-with-address.nq"), format=ox.RdfFormat.N_QUADS)

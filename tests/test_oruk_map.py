@@ -15,16 +15,15 @@ import json
 import re
 
 import pytest
-from oruk_support import FIXTURES, v3_services
+from oruk_support import OFFICIAL_EXAMPLES, import_examples_and_messy_page
 
 from socialrx.kb import KnowledgeBase
-from socialrx.oruk.load import run_oruk_import
 
 ID = "https://w3id.org/socialrx/id/"
 GOOD = ID + "oruk/messy/service/11111111-1111-4111-8111-111111111111"
 LUNCH = ID + "oruk/messy/service/22222222-2222-4222-8222-222222222222"
 EXAMPLE_ID = "ac148810-d857-441c-9679-408f346de14b"
-EXAMPLES = {"oruk-example": "oruk-3.0/service_full.json", "hsds-example": "hsds-3.0/service_full.json"}
+EXAMPLES = OFFICIAL_EXAMPLES
 
 
 @pytest.fixture(scope="module")
@@ -34,12 +33,7 @@ def imported(tmp_path_factory):
     from socialrx.web import create_app
 
     folder = tmp_path_factory.mktemp("imports")
-    pages, _ = v3_services()
-    page = folder.parent / "messy-page-1.json"
-    page.write_text(json.dumps({"total_items": 3, "total_pages": 1, "page_number": 1, "size": 3, "first_page": True,
-                                "last_page": True, "empty": False, "contents": pages[0]}))
-    sources = {name: FIXTURES / path for name, path in EXAMPLES.items()} | {"messy": page}
-    reports = {name: run_oruk_import(str(source), folder, name=name, show_progress=False) for name, source in sources.items()}
+    reports = import_examples_and_messy_page(folder)
     app = create_app(Settings({"query_workers": 1, "query_time_limit_ms": 60_000}), kb=KnowledgeBase.load(imports=folder))
     yield app, reports
     app.extensions["socialrx.store"].close()
