@@ -237,10 +237,6 @@ class KnowledgeBase:
     def __len__(self) -> int:
         return len(self.store)
 
-    def nquads(self) -> bytes:
-        """Serialise every quad as N-Quads."""
-        return self.store.dump(format=ox.RdfFormat.N_QUADS)
-
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs())
 

@@ -161,16 +161,34 @@ def hash_iri(iri: str) -> str:
     return hashlib.sha1(iri.encode()).hexdigest()[:10]
 
 
-def dump_nquads(kb) -> bytes:
+# A whole-store build runs in a process of its own with no one waiting on a tight deadline; this only stops a
+# build that would never end (1M statements take seconds).
+BUILD_TIME_LIMIT_MS = 600_000
+
+
+def dump_nquads(store, kb) -> bytes:
     """Every quad, each in the named graph of its source."""
-    return kb.nquads()
+    return _on_snapshot(store, kb, nquads_of)
 
 
-def dump_turtle(kb) -> bytes:
+def dump_turtle(store, kb) -> bytes:
     """Every distinct statement as Turtle, sources dropped (the N-Quads dump keeps them)."""
-    # key=lambda, not key=str: a builtin key makes sorted() one C call that holds the GIL for the whole sort
-    # (seconds at 100k+ triples), stalling every other request of the server (issue 12).
-    triples = sorted({q.triple for q in kb.store}, key=lambda t: str(t))
+    return _on_snapshot(store, kb, turtle_of)
+
+
+def _on_snapshot(store, kb, function):
+    try:
+        return store.run_on_snapshot(function, timeout_ms=BUILD_TIME_LIMIT_MS)
+    except NotImplementedError:  # a remote store: the knowledge base loaded here holds the same statements
+        return function(kb.store)
+
+
+def nquads_of(oxstore: ox.Store) -> bytes:
+    return oxstore.dump(format=ox.RdfFormat.N_QUADS)
+
+
+def turtle_of(oxstore: ox.Store) -> bytes:
+    triples = sorted({q.triple for q in oxstore}, key=str)
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=writer_prefixes(triples))
 
 

@@ -63,6 +63,15 @@ class Store:
         """
         raise NotImplementedError
 
+    def run_on_snapshot(self, function, *, timeout_ms: int):
+        """Return function(store) for a module-level function of a pyoxigraph store, run in a process of its own.
+
+        For builds over every statement (the dumps), which would stall the web server's other threads. Backends
+        that hold no local copy of the data (remote) raise NotImplementedError; the caller builds from the
+        knowledge base instead.
+        """
+        raise NotImplementedError
+
     def _next_version(self) -> None:
         # Unique across stores in a process and across restarts, so an ETag never names old data.
         global _VERSIONS

@@ -127,6 +127,15 @@ class EmbeddedStore(Checked, Store):
                       truncated=reply.get("truncated", False), elapsed_ms=elapsed, payload=reply.get("payload", b""),
                       written=reply.get("format", "nt"))
 
+    def run_on_snapshot(self, function, *, timeout_ms: int):
+        pool = self._page_pool
+        if pool is None:
+            raise QueryError("The query store has been closed; no more queries can run.", status=503)
+        reply = pool.run_alone({"call": function}, timeout_ms / 1000)
+        if "error" in reply:
+            raise QueryError(f"Building this failed: {reply['message']}.", status=500)
+        return reply["value"]
+
     @staticmethod
     def _bind(text, info, bindings, bind_as=None) -> dict:
         # bind_as="values": a VALUES block opening the WHERE group, built from escaped N-Triples terms so a value

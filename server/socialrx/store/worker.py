@@ -74,6 +74,8 @@ class _CappedBuffer:
 
 def execute(store: ox.Store, request: dict) -> dict:
     """Run one query request against a store and serialise the answer (runs inside a worker)."""
+    if "call" in request:  # a whole-snapshot build (Pool.run_alone); pickle carried the function by its name
+        return {"kind": "value", "value": request["call"](store)}
     kwargs = {}
     if request.get("default_graph") is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in request["default_graph"]]
@@ -287,6 +289,28 @@ class Pool:
                         "try again.",
                         status=500,
                     ) from None
+
+    def run_alone(self, request: dict, timeout_s: float) -> dict:
+        """Run one request on a worker forked for it alone, then end that worker.
+
+        For builds over the whole snapshot (the dumps): seconds of work that would otherwise hold one of the few
+        query workers, or, in the server process, the GIL (pyoxigraph releases and retakes it so often that other
+        threads wait the whole build: a cached page took 4.7 s while a dump was built, issue 12).
+        """
+        if self._closed:
+            raise QueryError("The query store has been closed.", status=503)
+        worker = self._spawn()
+        try:
+            worker.conn.send_bytes(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+            if not worker.conn.poll(timeout_s):
+                raise QueryTimeout(f"Building this took longer than {timeout_s:g} s and was stopped. Try again later.")
+            return pickle.loads(worker.conn.recv_bytes())
+        except (EOFError, OSError, pickle.UnpicklingError):
+            raise QueryError("The worker process building this ended without an answer. Try again in a moment.",
+                             status=503) from None
+        finally:
+            worker.kill()
+            self._all.discard(worker)
 
     def _run_once(self, message: bytes, deadline: float, timeout_s: float) -> dict:
         for _ in range(self.size + 1):

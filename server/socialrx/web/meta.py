@@ -79,14 +79,14 @@ def void(suffix):
 def dump_ttl():
     """Download every statement as Turtle (sources dropped)."""
     s = site()
-    return respond(s.cached("dump.ttl", lambda: dataset.dump_turtle(s.kb)), "text/turtle")
+    return respond(s.cached("dump.ttl", lambda: dataset.dump_turtle(s.store, s.kb)), "text/turtle")
 
 
 @bp.get("/-/dump.nq")
 def dump_nq():
     """Download every statement in the named graph of its source, as N-Quads."""
     s = site()
-    return respond(s.cached("dump.nq", lambda: dataset.dump_nquads(s.kb)), "application/n-quads")
+    return respond(s.cached("dump.nq", lambda: dataset.dump_nquads(s.store, s.kb)), "application/n-quads")
 
 
 def _plain(value):
