@@ -68,9 +68,11 @@ def test_reloading_the_store_changes_version_and_etags(make_app):
 
 
 def test_cache_memory_is_bounded():
-    from socialrx.web.pagecache import ByteCache
+    from socialrx.lru import ByteCache
 
     cache = ByteCache(10_000)
     for i in range(100):
-        cache.put(i, ("200 OK", (), b"x" * 1000))
+        cache.put(i, ("200 OK", (), b"x" * 1000), 1000)
     assert cache.size <= 10_000 and len(cache) < 100 and cache.get(99) is not None and cache.get(0) is None
+    cache.put("big", "too big", 2_500)  # over a quarter of the whole: never kept
+    assert cache.get("big") is None

@@ -20,7 +20,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from . import paths
+from .lru import ByteCache
 from .namespaces import PREFIXES
+from .store.results import Result
 
 VIEWS = ("table", "bar", "map", "count")
 TYPES = ("iri", "literal", "integer", "date")
@@ -409,14 +411,18 @@ class Choice:
 class Catalogue:
     """The queries, by name, and the allowed values of their parameters as the store knows them."""
 
-    def __init__(self, queries: Iterable[Query]):
+    def __init__(self, queries: Iterable[Query], result_cache_mb: float = 0):
         self.queries = sorted(queries, key=lambda q: q.name)
         self._by_name = {q.name: q for q in self.queries}
         self._choices: dict[int, tuple[object, dict]] = {}
+        # Answers kept per graph version (issue 12: "catalogue results are recomputed every time"): a result is a
+        # pure function of the data and the bound values, so the page and its CSV, TSV and JSON twins share one run.
+        self._results = ByteCache(int(result_cache_mb * 1024 * 1024))
+        self._results_of = None
 
     @classmethod
-    def load(cls, folder: Path | str | None = None) -> "Catalogue":
-        return cls(load_queries(folder))
+    def load(cls, folder: Path | str | None = None, result_cache_mb: float = 0) -> "Catalogue":
+        return cls(load_queries(folder), result_cache_mb)
 
     def __iter__(self):
         return iter(self.queries)
@@ -492,9 +498,29 @@ class Catalogue:
         query = self.get(name)
         bindings = self.bind(query, raw or {}, store)
         given = {k: v for k, v in bindings.items() if v is not None}
+        key = (query.name, tuple(sorted((k, v.n3()) for k, v in given.items())), timeout_ms, max_rows)
+        kept = self._kept(store, key)
+        if kept is not None:
+            return Run(query, bindings, kept, kept=True)
         options = {"bind_as": query.bind} if query.bind and given else {}
         result = store.query(query.text, bindings=given, timeout_ms=timeout_ms, max_rows=max_rows, **options)
+        self._keep(key, result)
         return Run(query, bindings, result)
+
+    def _kept(self, store, key) -> Result | None:
+        data = (id(store), getattr(store, "version", None))
+        if data != self._results_of:  # the data changed: no earlier answer can be asked for again
+            self._results.clear()
+            self._results_of = data
+        fields = self._results.get(key)
+        # A fresh Result each time, so rows decoded for one request are not held by the cache.
+        return Result(**fields) if fields is not None else None
+
+    def _keep(self, key, result: Result) -> None:
+        fields = {"kind": result.kind, "variables": result.variables, "boolean": result.boolean,
+                  "truncated": result.truncated, "elapsed_ms": result.elapsed_ms, "payload": result.payload,
+                  "written": result.written}
+        self._results.put(key, fields, len(result.payload))
 
 
 def coerce(param: Param, text: str):
@@ -610,6 +636,7 @@ class Run:
     query: Query
     bindings: dict[str, object]
     result: object
+    kept: bool = False  # the answer of an earlier run on the same data
 
     def share_params(self) -> dict[str, str]:
         """Return the parameter values to put in a shareable URL ('' keeps a cleared default cleared)."""

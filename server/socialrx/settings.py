@@ -15,6 +15,7 @@ SETTINGS = (
     Setting("page_query_workers", 2, "Worker processes that run the queries pages are built from, apart from user queries so a runaway /sparql query never makes a page wait"),
     Setting("page_query_time_limit_ms", 5_000, "Time limit for one query behind a page in milliseconds (shorter than query_time_limit_ms); a page whose query overruns answers 503"),
     Setting("page_cache_mb", 64, "Memory for rendered pages and results kept per graph version, in MiB (least recently used dropped first)"),
+    Setting("result_cache_mb", 32, "Memory for catalogue query answers kept per graph version, in MiB: a query's page and its CSV, TSV and JSON twins share one run (least recently used dropped first)"),
     Setting("cache_max_age_s", 60, "Cache-Control max-age of pages and results, in seconds; clients revalidate with the ETag after that"),
     Setting("service_allow_list", (), "SPARQL endpoint IRIs that SERVICE, LOAD and remote FROM may reach; empty means no outbound fetching"),
     Setting("endpoint", None, "URL of a remote SPARQL 1.1 endpoint to use instead of the embedded store (its Graph Store Protocol URL is derived or given with endpoint_gsp)"),

@@ -15,59 +15,14 @@ its own validators), the static-site builder's requests, non-200 answers, and an
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 
+from ..lru import ByteCache
 from ..pages.navigation import STATIC_FLAG
 
 SKIP_PREFIXES = ("/static/",)
 # Request headers a response may depend on besides the URL (Vary: Accept, and compression, if any).
 KEY_HEADERS = ("HTTP_HOST", "HTTP_ACCEPT", "HTTP_ACCEPT_ENCODING", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
 NOT_SHARED = ("private", "no-store", "no-cache")
-ENTRY_OVERHEAD = 512  # bytes counted per entry for its key and headers
-
-
-class ByteCache:
-    """A least-recently-used map of key -> (status, headers, body) holding at most max_bytes of bodies."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._entries: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = self.misses = 0
-
-    def get(self, key):
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
-            return entry
-
-    def put(self, key, entry) -> None:
-        cost = len(entry[2]) + ENTRY_OVERHEAD
-        if cost > self.max_bytes // 4:
-            return  # one answer may not push out most of the others
-        with self._lock:
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self.size -= len(old[2]) + ENTRY_OVERHEAD
-            self._entries[key] = entry
-            self.size += cost
-            while self.size > self.max_bytes and self._entries:
-                _, dropped = self._entries.popitem(last=False)
-                self.size -= len(dropped[2]) + ENTRY_OVERHEAD
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self.size = 0
-
-    def __len__(self) -> int:
-        return len(self._entries)
 
 
 class PageCache:
@@ -149,7 +104,7 @@ class PageCache:
             raise
         _close(body_iter)
         body = b"".join(chunks)
-        self.cache.put(full_key, (status, tuple(headers), body))
+        self.cache.put(full_key, (status, tuple(headers), body), len(body))
         start_response(status, headers)
         return [body]
 

@@ -26,7 +26,8 @@ NEGOTIABLE = ["text/html", *TWINS.values(), "application/json"]
 @bp.record_once
 def _load_catalogue(state):
     # Read the query files once, when the app is built, so a malformed file stops the server early.
-    state.app.extensions["socialrx.catalogue"] = cat.Catalogue.load()
+    settings = state.app.config["SOCIALRX_SETTINGS"]
+    state.app.extensions["socialrx.catalogue"] = cat.Catalogue.load(result_cache_mb=settings.result_cache_mb)
 
 
 def catalogue() -> cat.Catalogue:
