@@ -15,6 +15,7 @@ from ..importers.checks import normalise_postcode
 from ..importers.nquads import safe_iri
 from ..importers.vocab import postcode_iri
 from ..namespaces import sparql_prologue
+from .area_walk import above as _above
 from .attribution import attributions
 
 PROLOGUE = sparql_prologue(["srx", "rdfs"])
@@ -46,7 +47,7 @@ DISTRICTS = PROLOGUE + """SELECT ?d ?code ?units ?lat ?lon ?area WHERE {
 
 # Services at their locations (imported ORUK directories give schema:location places with coordinates; the
 # importer keeps only points on Earth). For an area page, first the areas such services serve (a few hundred at
-# most), kept when the area is one of them or above one (_above: no `srx:within*` path, see ABOVE); then only the
+# most), kept when the area is one of them or above one (area_walk.above: no `srx:within*` path); then only the
 # services serving those, so the row cap never cuts an area's own services, and nothing walks down from the area
 # through its postcode units.
 SERVED_WITH_LOCATIONS = sparql_prologue(["srx", "schema"]) + """SELECT DISTINCT ?served WHERE {
@@ -56,38 +57,9 @@ SERVICE_LOCATIONS = sparql_prologue(["srx", "rdfs", "schema"]) + """SELECT DISTI
   OPTIONAL { ?s rdfs:label ?label } OPTIONAL { ?l rdfs:label ?place }
 } ORDER BY ?s ?l LIMIT %d"""
 
-# The areas directly above some areas (bound through VALUES); _above repeats it one level at a time. Not
-# `srx:within*` from a VALUES list: Virtuoso 7.2.5 refuses that ("transitive start not given", docs/scale.md).
-ABOVE = PROLOGUE + "SELECT ?x ?up WHERE { VALUES ?x { %s } ?x srx:within ?up }"
-ABOVE_LEVELS = 20  # deeper than any chain of areas (postcode unit, ward, district, county, region, country)
-
 
 def _v(row, name):
     return row[name]["value"] if name in row else ""
-
-
-def _above(store, areas) -> dict[str, set[str]]:
-    """Each area → itself and every area it lies within."""
-    areas = [a for a in dict.fromkeys(areas) if a and safe_iri(a)]
-    found: dict[str, set[str]] = {a: {a} for a in areas}
-    parents: dict[str, set[str]] = {}
-    level = areas
-    for _ in range(ABOVE_LEVELS):
-        if not level:
-            break
-        for a in level:
-            parents[a] = set()
-        for r in store.query(ABOVE % " ".join(f"<{a}>" for a in level), max_rows=100_000).rows:
-            parents[_v(r, "x")].add(_v(r, "up"))
-        level = sorted({up for a in level for up in parents[a] if up not in parents and safe_iri(up)})
-    for a in areas:
-        todo = [a]
-        while todo:
-            for up in parents.get(todo.pop(), ()):
-                if up not in found[a]:
-                    found[a].add(up)
-                    todo.append(up)
-    return found
 
 
 def practices(store, area: str | None = None) -> list[dict]:

@@ -16,9 +16,8 @@ a walk from a few known areas as one branch per constant start for the same reas
 
 from __future__ import annotations
 
-from rdflib import URIRef
-
 from ..namespaces import SRX, sparql_prologue
+from .area_walk import above, batches, took_over
 from .iris import rows
 from .labels import BULK_ROWS
 
@@ -67,10 +66,34 @@ def walk_up(starts, path: str, start_var: str, end_var: str) -> str:
     return " UNION ".join(f"{{ BIND(<{a}> AS ?{start_var}) <{a}> {path} ?{end_var} }}" for a in starts)
 
 
-SCHEMES_IN_AREA = sparql_prologue(["srx", "rdfs"]) + "SELECT DISTINCT ?scheme WHERE { %s %s }"
+# The areas schemes serve, and the schemes serving some of them (bound through VALUES).
+SERVED_BY_SCHEMES = sparql_prologue(["srx", "rdfs"]) + "SELECT DISTINCT ?served WHERE { %s ?scheme srx:areaServed ?served }"
+SCHEMES_SERVING = sparql_prologue(["srx", "rdfs"]) + """SELECT DISTINCT ?scheme WHERE {
+  VALUES ?served { %s } ?scheme srx:areaServed ?served . %s
+} ORDER BY ?scheme"""
+_SERVED: dict[tuple, dict[str, set[str]]] = {}
 
 
 def schemes_in_area(store, area: str, limit: int = 500) -> list[str]:
-    """The schemes that count for an area (its own, those in the areas within it, those of areas it took over)."""
-    text = SCHEMES_IN_AREA % (is_a_pattern(store), in_area_pattern())
-    return [str(x) for x, in rows(store.query(text, bindings={"area": URIRef(area)}, max_rows=limit), "scheme")]
+    """The schemes that count for an area (its own, those in the areas within it, those of areas it took over):
+    in_area_pattern() answered one step at a time (pages/area_walk.py), so every engine gives the same list."""
+    counted = took_over(store, area)
+    inside = sorted(a for a, up in served_areas_above(store).items() if up & counted)
+    if not inside:
+        return []
+    found: set[str] = set()
+    for batch in batches(inside):  # each batch's first `limit` in order: together they hold the first `limit` of all
+        text = SCHEMES_SERVING % (" ".join(f"<{a}>" for a in batch), is_a_pattern(store))
+        found.update(str(x) for x, in rows(store.query(text, max_rows=limit), "scheme"))
+    return sorted(found)[:limit]
+
+
+def served_areas_above(store) -> dict[str, set[str]]:
+    """Every area a scheme serves → itself and the areas it lies within, read once per store version."""
+    key = (id(store), str(getattr(store, "version", "")))
+    if key not in _SERVED:
+        if len(_SERVED) > 8:
+            _SERVED.clear()
+        served = [str(a) for a, in rows(store.query(SERVED_BY_SCHEMES % is_a_pattern(store), max_rows=BULK_ROWS), "served")]
+        _SERVED[key] = above(store, served)
+    return _SERVED[key]
