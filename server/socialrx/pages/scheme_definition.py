@@ -11,7 +11,8 @@ use is_a_pattern() instead: the same classes, read once per store version with t
 a constant (`?c rdfs:subClassOf* srx:Scheme`) and handed to the query as VALUES. OpenLink Virtuoso 7.2.5
 evaluates a transitive path only from a bound end: joined with a second one (srx:within*), or started from a
 VALUES list, it answers fewer rows, nothing, or "transitive start not given" (docs/scale.md). walk_up() writes
-a walk from a few known areas as one branch per constant start for the same reason.
+a walk from a few known areas as one branch per constant start for the same reason, and schemes_in_area() walks
+one step at a time (pages/area_walk.py).
 """
 
 from __future__ import annotations
