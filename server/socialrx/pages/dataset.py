@@ -10,7 +10,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 from ..namespaces import PREFIXES
 from .iris import rows
 from .labels import BULK_ROWS
-from .prefixes import writer_prefixes
+from ..prefixes import writer_prefixes
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .prefixes import writer_prefixes
+from ..prefixes import writer_prefixes
 
 RDFS_COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 SKOS_DEFINITION = ox.NamedNode("http://www.w3.org/2004/02/skos/core#definition")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .entity import INLINE
-from .prefixes import writer_prefixes
+from ..prefixes import writer_prefixes
 
 TWIN_INCOMING = 1000
 WRITERS = {"trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS}

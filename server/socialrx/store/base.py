@@ -60,6 +60,7 @@ class Store:
         bind_as="values" asks for bindings as a VALUES block where the backend has a choice (embedded store).
         write={"format": "ttl"|"jsonld"|"rdf", "prefixes": {...}} asks for a CONSTRUCT's triples written in that
         syntax by the engine (no row cap: the query must bound itself); the Result's `written` says what came back.
+        With "per_folder": True the prefixes are socialrx.prefixes.writer_prefixes of the triples written.
         """
         raise NotImplementedError
 

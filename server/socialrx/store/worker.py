@@ -24,6 +24,7 @@ from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
+from ..prefixes import writer_prefixes
 from .base import QueryError, QueryTimeout
 
 # The engine's parser and evaluator recurse; a big thread stack turns a would-be crash on a long
@@ -101,7 +102,11 @@ def execute(store: ox.Store, request: dict) -> dict:
         written = request.get("write")
         if written:  # the caller bounds the result (LIMIT) and wants it in its final syntax: write it here once
             fmt = WRITE_FORMATS[written["format"]]
-            return {"kind": "graph", "payload": ox.serialize(answer, format=fmt, prefixes=written.get("prefixes") or {}),
+            prefixes = written.get("prefixes") or {}
+            if written.get("per_folder"):  # a prefix for each folder of the IRIs written (socialrx.prefixes)
+                answer = list(answer)
+                prefixes = writer_prefixes(answer)
+            return {"kind": "graph", "payload": ox.serialize(answer, format=fmt, prefixes=prefixes),
                     "truncated": False, "format": written["format"]}
         sink = _CappedBuffer(max_rows)
         try:

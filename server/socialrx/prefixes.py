@@ -11,7 +11,7 @@ import re
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES
+from .namespaces import PREFIXES
 
 _NAME = re.compile(r"[^A-Za-z0-9_-]+")
 
