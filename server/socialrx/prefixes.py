@@ -45,11 +45,13 @@ def _unique(segments: list[str], taken: dict) -> str | None:
 
 def _iris(terms):
     """Every IRI in an iterable of pyoxigraph triples/quads (or of IRI strings)."""
+    # Hot in the query workers (every Turtle twin): no getattr default per term (a raised AttributeError each time).
     for t in terms:
         if isinstance(t, str):
             yield t
             continue
-        for part in (t.subject, t.predicate, t.object, getattr(t, "graph_name", None)):
+        parts = (t.subject, t.predicate, t.object, t.graph_name) if isinstance(t, ox.Quad) else (t.subject, t.predicate, t.object)
+        for part in parts:
             if isinstance(part, ox.NamedNode):
                 yield part.value
             elif isinstance(part, ox.Triple):  # RDF-star: an embedded triple
