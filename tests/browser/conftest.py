@@ -34,3 +34,15 @@ def browser_page(chromium):
         yield PageWithErrors(context.new_page())
     finally:
         context.close()
+
+
+@pytest.fixture(params=(1280, 390), ids=lambda w: f"{w}px")
+def page(request, chromium):
+    """A fresh page at a desktop and at a phone width (each test using it runs at both; `.width` says which)."""
+    context = chromium.new_context(viewport={"width": request.param, "height": 900})
+    try:
+        page = PageWithErrors(context.new_page())
+        page.width = request.param
+        yield page
+    finally:
+        context.close()

@@ -5,24 +5,10 @@ from browser_support import axe_check, screenshot
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = (1280, 390)
-
-
 @pytest.fixture(scope="module")
 def live_server(make_app, serve):
     """One served app for the module: the pages only read."""
     return serve(make_app())
-
-
-@pytest.fixture(params=WIDTHS, ids=lambda w: f"{w}px")
-def page(request, chromium):
-    context = chromium.new_context(viewport={"width": request.param, "height": 900})
-    from browser_support import PageWithErrors
-
-    try:
-        yield PageWithErrors(context.new_page())
-    finally:
-        context.close()
 
 
 def fits_the_width(page) -> bool:

@@ -2,7 +2,7 @@
 desktop and phone widths: a service's point opens a popup whose link leads to the service's page."""
 
 import pytest
-from browser_support import PageWithErrors, axe_check, screenshot
+from browser_support import axe_check, screenshot
 from test_oruk_map import GOOD, imported  # noqa: F401 (imported is the module's fixture: our data plus ORUK imports)
 
 pytestmark = pytest.mark.browser
@@ -14,15 +14,6 @@ SERVICE_COLOUR = "#330072"  # socialrx.js draws services in this colour
 def live_server(imported, serve):  # noqa: F811
     app, _ = imported
     return serve(app)
-
-
-@pytest.fixture(params=(1280, 390), ids=lambda w: f"{w}px")
-def page(request, chromium):
-    context = chromium.new_context(viewport={"width": request.param, "height": 900})
-    try:
-        yield PageWithErrors(context.new_page())
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("path", ["/", "/id/area/bristol"])

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from browser_support import PageWithErrors, screenshot
+from browser_support import screenshot
 
 pytestmark = pytest.mark.browser
 SCHEME = "/id/scheme/camden-stroke-navigation-service"
@@ -22,15 +22,6 @@ def site(kb, serve):
     app = create_app(Settings({"query_workers": 1}), kb=kb)
     yield serve(app)
     app.extensions["socialrx.store"].close()
-
-
-@pytest.fixture(params=[1280, 390], ids=["1280px", "390px"])
-def page(request, chromium):
-    context = chromium.new_context(viewport={"width": request.param, "height": 900})
-    page = PageWithErrors(context.new_page())
-    page.width = request.param
-    yield page
-    context.close()
 
 
 def test_scheme_page_reads_in_plain_words(page, site):

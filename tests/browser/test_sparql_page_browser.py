@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import PageWithErrors, axe_check, screenshot
+from browser_support import axe_check, screenshot
 
 pytestmark = pytest.mark.browser
 EDITOR = "document.querySelector('.CodeMirror').CodeMirror"
@@ -20,15 +20,6 @@ def site(kb, serve):
     app = create_app(Settings({"query_workers": 1}), kb=kb)
     yield serve(app), len(list(app.extensions["socialrx.catalogue"]))
     app.extensions["socialrx.store"].close()
-
-
-@pytest.fixture(params=[1280, 390], ids=["1280px", "390px"])
-def page(request, chromium):
-    context = chromium.new_context(viewport={"width": request.param, "height": 900})
-    page = PageWithErrors(context.new_page())
-    page.width = request.param
-    yield page
-    context.close()
 
 
 def tabs(page) -> int:
