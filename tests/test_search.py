@@ -89,3 +89,20 @@ def test_search_index_for_the_static_site(client):
     camden = next(e for e in entries if e["iri"] == CAMDEN)
     assert camden["href"] == "/id/scheme/camden-stroke-navigation-service"
     assert ["label", "The Camden Stroke Navigation Service"] in camden["fields"]
+
+
+def test_one_pass_gives_the_hits_and_the_hidden_count_of_three(module_app):
+    """search_counting_hidden answers in one pass what the page once asked in three: the primary hits and how many
+    more match among internal nodes (all matches less primary matches)."""
+    from socialrx.pages.search_index import site_index
+    from socialrx.pages.site import site
+
+    with module_app.app_context():
+        idx = site_index(site())
+    for q in ("community", "navig", "care navigator", "bristol", "a", "zzz"):
+        hits, hidden = idx.search_counting_hidden(q)
+        everything, primary = idx.search(q, limit=10**9, everything=True), idx.search(q, limit=10**9)
+        assert hidden == len(everything) - len(primary), q
+        assert [(h.iri, h.score, h.snippet) for h in hits] == [(h.iri, h.score, h.snippet) for h in primary[:50]], q
+        assert {h.iri for h in primary} <= {h.iri for h in everything}
+    assert idx.search_counting_hidden("bristol")[1] > 0 and idx.search_counting_hidden("bristol", everything=True)[1] == 0

@@ -27,9 +27,8 @@ def search(suffix):
     s, idx = site(), index()
     started = time.perf_counter()
     everything = request.args.get("all") == "1"
-    hits = idx.search(q, everything=everything) if q else []
+    hits, hidden = idx.search_counting_hidden(q, everything=everything) if q else ([], 0)
     s.catalogue.prefetch_types([h.iri for h in hits])  # the types shown beside each hit: one lookup
-    hidden = idx.count_hidden(q) if q and not everything else 0
     elapsed = (time.perf_counter() - started) * 1000
     if suffix:
         body = {"q": q, "results": [
