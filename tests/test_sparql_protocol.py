@@ -360,3 +360,22 @@ def test_ten_thousand_deep_query_is_4xx_and_the_server_goes_on(endpoint):
     r = requests.post(endpoint, data=brackets.encode(), headers={"Content-Type": "application/sparql-query"})
     assert r.status_code == 400 and "line 1, column" in r.text
     assert requests.get(endpoint, params={"query": "ASK { ?s ?p ?o }"}).json()["boolean"] is True
+
+
+def test_the_kept_service_description_follows_a_reload():
+    """The description is written once per graph version; after a reload it names the new graph."""
+    import pyoxigraph as ox
+
+    app = make_app()
+    try:
+        client = app.test_client()
+        first = client.get("/sparql", headers={"Accept": "text/turtle"}).data
+        assert client.get("/sparql", headers={"Accept": "text/turtle"}).data == first
+        gamma = "https://example.org/graph/gamma"
+        kb = app.extensions["socialrx.kb"]
+        kb.store.add(ox.Quad(ox.NamedNode(ID + "org-9"), ox.NamedNode(str(rdflib.RDFS.label)), ox.Literal("Gamma"), ox.NamedNode(gamma)))
+        app.extensions["socialrx.store"].reload(kb)
+        g = rdflib.Graph().parse(data=client.get("/sparql", headers={"Accept": "text/turtle"}).data, format="turtle")
+        assert {str(n) for n in g.objects(None, SD.name)} == {ALPHA, BETA, gamma}
+    finally:
+        app.extensions["socialrx.store"].close()

@@ -79,20 +79,24 @@ def _describe_or_edit(accept, fmt):
         return _finish(Response(_page(None)))
     if wanted is None:
         raise protocol.not_acceptable("graph", accept, fmt)
-    graph = _description()
-    body = graph.serialize(format=protocol.DESCRIPTION_FORMATS[wanted], encoding="utf-8")
-    return _finish(Response(body, content_type=_content_type(wanted)))
+    return _finish(Response(_description(wanted), content_type=_content_type(wanted)))
 
 
-def _description():
+def _description(wanted: str) -> bytes:
+    """The service description in the format wanted, built and written once per graph version and address (at 1M
+    triples its 2,536 graphs make 15,000 statements: 0.6-0.75 s to write with rdflib on every request)."""
     store, settings = context.store(), context.settings()
     url = request.base_url
     key = ("socialrx.sparql.description", id(store), url, store.triple_count(), tuple(store.graph_names()))
     cache = current_app.extensions.setdefault("socialrx.sparql", {})
-    if cache.get("key") != key:
-        sizes = protocol.graph_sizes(store)
-        cache.update(key=key, graph=protocol.service_description(url, sizes, store.triple_count(), settings))
-    return cache["graph"]
+    entry = cache.get("description")  # (key, graph, bodies), replaced as one, so a graph never meets another's bodies
+    if entry is None or entry[0] != key:
+        graph = protocol.service_description(url, protocol.graph_sizes(store), store.triple_count(), settings)
+        entry = cache["description"] = (key, graph, {})
+    _, graph, bodies = entry
+    if wanted not in bodies:
+        bodies[wanted] = graph.serialize(format=protocol.DESCRIPTION_FORMATS[wanted], encoding="utf-8")
+    return bodies[wanted]
 
 
 def _page(text, result=None, error=None) -> str:
