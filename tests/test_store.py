@@ -283,3 +283,15 @@ def _alive(pid: int) -> bool:
             return fh.read().split(") ")[1][0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_a_query_with_no_time_left_is_not_started(store):
+    """With its whole limit spent before a worker is free (here a limit of 0), the query is refused before it reaches
+    a worker: no race between the answer and the deadline, and no worker killed for it."""
+    from socialrx.store.base import QueryTimeout
+
+    before = store.pool.worker_pids()
+    with pytest.raises(QueryTimeout, match="did not start"):
+        store.query("ASK { ?s ?p ?o }", timeout_ms=0)
+    assert store.pool.worker_pids() == before
+    assert store.query("ASK { ?s ?p ?o }").boolean is True

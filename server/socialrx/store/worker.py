@@ -322,10 +322,10 @@ class Pool:
             try:
                 worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.001))
             except queue.Empty:
-                raise QueryTimeout(
-                    f"Every query worker stayed busy for the whole time limit ({timeout_s:g} s), so this query did not "
-                    f"start. Try again in a moment; if it keeps happening, other queries are running too long."
-                ) from None
+                raise _all_busy(timeout_s) from None
+            if time.monotonic() >= deadline:  # the time went on waiting for a worker: never start a query already late
+                self._idle.put(worker)
+                raise _all_busy(timeout_s)
             try:
                 worker.conn.send_bytes(message)
                 break
@@ -393,6 +393,11 @@ class Pool:
             worker.kill()
         self._all.clear()
         self._reap_zygote()
+
+
+def _all_busy(timeout_s: float) -> QueryTimeout:
+    return QueryTimeout(f"Every query worker stayed busy for the whole time limit ({timeout_s:g} s), so this query did "
+                        f"not start. Try again in a moment; if it keeps happening, other queries are running too long.")
 
 
 def _recv_exact(sock: socket.socket, n: int) -> bytes:
