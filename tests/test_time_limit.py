@@ -76,7 +76,9 @@ def test_store_function_raises_query_timeout(app):
     started = time.monotonic()
     with pytest.raises(QueryTimeout) as stopped:
         store.query(RUNAWAY, timeout_ms=300)
-    assert stopped.value.status == 503 and time.monotonic() - started < 0.45
+    # Stopped at the limit, not when the (endless) query ends. The slack covers forking the replacement worker,
+    # which happens before the 503 is raised: under CI load that took 0.17 s (0.466 s in all).
+    assert stopped.value.status == 503 and time.monotonic() - started < 1.0
     assert store.query(FAST).rows[0]["o"]["value"] == "1"
 
 
@@ -85,5 +87,5 @@ def test_time_limit_comes_from_settings():
         started = time.monotonic()
         with pytest.raises(QueryTimeout):
             store.query(RUNAWAY)
-        assert 0.36 <= time.monotonic() - started < 0.6
+        assert 0.36 <= time.monotonic() - started < 1.2  # 0.4 s from the settings, not the default 10 s
         assert store.query("ASK { ?s ?p ?o }").boolean is True
