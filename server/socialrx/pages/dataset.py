@@ -37,19 +37,20 @@ LOCAL = "isIRI(?x) && STRSTARTS(STR(?x), ?base)"
 LOOKUP_GRAPHS = tuple(f"https://w3id.org/socialrx/graph/import/{d}" for d in ("os-codepoint", "ons-postcodes"))
 
 
-def _iris(store, keep: str, bindings=None) -> list[str]:
-    """The IRIs (graph names included) that pass the filter keep, read graph by graph, the postcode datasets aside."""
+def _iris(store, keep: str, base: str = "") -> list[str]:
+    """The IRIs under base (graph names included) that pass the filter keep, read graph by graph, the postcode
+    datasets aside."""
     graphs = [g for g in store.graph_names() if g not in LOOKUP_GRAPHS and "<" not in g and ">" not in g]
-    found = set()
+    bindings = {"base": Literal(base)} if "?base" in keep else None
+    found = {g for g in graphs if g.startswith(base)}
     for g in graphs:
         found.update(str(x) for x, in rows(store.query(IRIS_IN_GRAPH % (f"<{g}>", keep), bindings=bindings, max_rows=BULK_ROWS), "x"))
-    base = str((bindings or {}).get("base", ""))
-    return sorted(found | {g for g in graphs if g.startswith(base)})
+    return sorted(found)
 
 
 def local_iris(store, base: str) -> list[str]:
     """Return every IRI under the base that occurs in the graph (as subject, property, object or graph name)."""
-    return _iris(store, LOCAL, {"base": Literal(base)})
+    return _iris(store, LOCAL, base)
 
 
 def all_iris(store) -> list[str]:

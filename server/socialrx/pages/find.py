@@ -20,6 +20,7 @@ from ..importers.vocab import postcode_district_iri, postcode_iri
 from ..namespaces import SRX
 from .attribution import attributions
 from .find_words import Needs, Vocabulary, vocabulary
+from .per_version import kept
 from .scheme_definition import is_a_pattern
 
 QUERY = "find-schemes"
@@ -198,12 +199,7 @@ def area_choices(store) -> list[tuple[str, str]]:
     """(key, label) of the areas that schemes serve, and the areas those lie in: the form's area list.
 
     Kept per store version (it changes only when the data does)."""
-    key = (id(store), str(getattr(store, "version", "")))
-    if key not in _AREAS:
-        if len(_AREAS) > 8:
-            _AREAS.clear()
-        _AREAS[key] = _area_choices(store)
-    return _AREAS[key]
+    return kept(_AREAS, store, lambda: _area_choices(store))
 
 
 def _area_choices(store) -> list[tuple[str, str]]:

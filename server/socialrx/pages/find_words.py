@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..namespaces import sparql_prologue
+from .per_version import kept
 
 VOCAB = "https://w3id.org/socialrx/id/vocab/"
 NEED_SCHEMES = ("client-groups", "aims", "roles")
@@ -111,9 +112,4 @@ _CACHE: dict[tuple[int, str], Vocabulary] = {}
 
 def vocabulary(store) -> Vocabulary:
     """The vocabulary as the store holds it now (reloaded when the store's data changes)."""
-    key = (id(store), str(getattr(store, "version", "")))
-    if key not in _CACHE:
-        if len(_CACHE) > 8:
-            _CACHE.clear()
-        _CACHE[key] = Vocabulary(store.query(WORDS_QUERY).rows)
-    return _CACHE[key]
+    return kept(_CACHE, store, lambda: Vocabulary(store.query(WORDS_QUERY).rows))

@@ -21,6 +21,7 @@ from ..namespaces import SRX, sparql_prologue
 from .area_walk import above, batches, took_over
 from .iris import rows
 from .labels import BULK_ROWS
+from .per_version import kept
 
 SCHEME_CLASS = str(SRX.Scheme)
 SERVICE_CLASS = str(SRX.Service)
@@ -46,13 +47,9 @@ _CLASSES: dict[tuple, list[str]] = {}
 def classes_below(store, cls: str) -> list[str]:
     """cls and every class below it (rdfs:subClassOf*), read once per store version (the ontology changes only
     with the data)."""
-    key = (id(store), str(getattr(store, "version", "")), cls)
-    if key not in _CLASSES:
-        if len(_CLASSES) > 32:
-            _CLASSES.clear()
-        text = sparql_prologue(["rdfs"]) + f"SELECT DISTINCT ?c WHERE {{ ?c rdfs:subClassOf* <{cls}> FILTER(isIRI(?c)) }}"
-        _CLASSES[key] = sorted(str(c) for c, in rows(store.query(text, max_rows=BULK_ROWS), "c"))
-    return _CLASSES[key]
+    text = sparql_prologue(["rdfs"]) + f"SELECT DISTINCT ?c WHERE {{ ?c rdfs:subClassOf* <{cls}> FILTER(isIRI(?c)) }}"
+    return kept(_CLASSES, store, lambda: sorted(str(c) for c, in rows(store.query(text, max_rows=BULK_ROWS), "c")),
+                cls, versions=32)
 
 
 def is_a_pattern(store, var: str = "scheme", cls: str = SCHEME_CLASS) -> str:
@@ -91,10 +88,8 @@ def schemes_in_area(store, area: str, limit: int = 500) -> list[str]:
 
 def served_areas_above(store) -> dict[str, set[str]]:
     """Every area a scheme serves → itself and the areas it lies within, read once per store version."""
-    key = (id(store), str(getattr(store, "version", "")))
-    if key not in _SERVED:
-        if len(_SERVED) > 8:
-            _SERVED.clear()
+    def build():
         served = [str(a) for a, in rows(store.query(SERVED_BY_SCHEMES % is_a_pattern(store), max_rows=BULK_ROWS), "served")]
-        _SERVED[key] = above(store, served)
-    return _SERVED[key]
+        return above(store, served)
+
+    return kept(_SERVED, store, build)

@@ -70,10 +70,6 @@ class SearchIndex:
         sources and concepts unless everything is asked for (ontology terms, catalogue queries, detail records)."""
         return self.search_counting_hidden(query, limit, everything)[0]
 
-    def count_hidden(self, query: str) -> int:
-        """How many more resources match when the internal nodes are searched too."""
-        return self.search_counting_hidden(query, 0)[1]
-
     def search_counting_hidden(self, query: str, limit: int = 50, everything: bool = False) -> tuple[list[Hit], int]:
         """The best hits (as search()) and how many more match among the internal nodes (0 when everything is
         searched), from one pass over the index; snippets only for the hits returned (issue 12: three passes and a
