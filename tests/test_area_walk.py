@@ -39,3 +39,16 @@ def test_above_is_reflexive_and_transitive(store):
     text = sparql_prologue(["srx"]) + "SELECT ?up WHERE { ?area srx:within* ?up }"
     by_path = {str(u) for u, in rows(store.query(text, bindings={"area": URIRef(AREA + "bristol")}), "up")}
     assert up[AREA + "bristol"] == by_path and AREA + "bristol" in by_path and len(by_path) > 1
+
+
+def test_an_area_page_says_which_areas_its_schemes_come_from(client):
+    """Cumberland's one scheme is Cumbria's: the page says the list includes the area it took over from."""
+    import re
+
+    cumberland = client.get("/id/area/cumberland").get_data(as_text=True)
+    said = re.sub(r"<[^>]+>", "", re.search(r"<p>Schemes that serve .*?</p>", cumberland, re.S).group(0))
+    assert said == "Schemes that serve Cumberland, an area within it, or the area it took over from (Cumbria)."
+    assert 'href="/id/area/cumbria"' in cumberland
+    bristol = client.get("/id/area/bristol").get_data(as_text=True)
+    said = re.sub(r"<[^>]+>", "", re.search(r"<p>Schemes that serve .*?</p>", bristol, re.S).group(0))
+    assert said == "Schemes that serve Bristol or an area within it. Filter them on the schemes page."

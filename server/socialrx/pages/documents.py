@@ -13,6 +13,7 @@ from .iris import valid_iri
 from .navigation import ABSOLUTE_FLAG, is_static
 from .access import scheme_access
 from .by_source import by_source
+from .area_walk import took_over
 from .scheme_definition import schemes_in_area
 from .nhs_cover import nhs_cover
 from .negotiation import FORMATS, Format, choose, serialise
@@ -117,6 +118,7 @@ def entity(iri: str, fmt: Format | None):
         scheme_access=lambda: scheme_access(s.store, iri),  # "Using this scheme" on service pages
         by_source=lambda: by_source(model, s.store, s.terms),  # "What the sources say", one source at a time
         schemes_here=lambda: sorted(schemes_in_area(s.store, iri), key=lambda x: s.catalogue.label(x).lower()),  # area pages: schemes here and in the areas within
+        took_over_from=lambda: sorted((a for a in took_over(s.store, iri) if a != iri), key=lambda x: s.catalogue.label(x).lower()),  # and in the areas it replaced
     )
     return respond(html, "text/html", links=links, negotiated=True)
 
